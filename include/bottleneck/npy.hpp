@@ -1,0 +1,72 @@
+#pragma once
+// NumPy .npy files (format 1.0 / 2.0): strict reads, atomic writes, streaming writes of a
+// known shape, and memory-mapped reads so data larger than RAM can be used.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "bottleneck/tensor.hpp"
+
+namespace bottleneck {
+
+// A little-endian, C-order array of one of the dtypes the project reads.
+struct NpyArray {
+  std::string descr;  // "<f4", "<f8", "<i4", "<i8", "|u1", "|b1"
+  Shape shape;
+  std::vector<uint8_t> bytes;
+
+  Tensor to_tensor() const;                 // any supported dtype, converted to float32
+  std::vector<int32_t> to_int32() const;    // integer or bool dtypes
+};
+
+NpyArray read_npy(const std::string& path);
+Tensor load_npy(const std::string& path);  // read_npy(path).to_tensor()
+
+// np.save of float32 / int32 data; written to a temporary name and renamed when complete.
+void save_npy(const std::string& path, const Tensor& x);
+void save_npy(const std::string& path, const std::vector<int32_t>& values);
+
+// Writes rows of a float32 array whose shape is known up front, as they are produced.
+// Nothing appears under `path` until commit(); destroying an uncommitted writer removes
+// the temporary file.
+class NpyWriter {
+public:
+  NpyWriter(const std::string& path, Shape shape);
+  ~NpyWriter();
+  NpyWriter(const NpyWriter&) = delete;
+  NpyWriter& operator=(const NpyWriter&) = delete;
+
+  void write_rows(const float* values, int64_t rows);  // rows of shape[1:] each
+  int64_t rows_written() const { return rows_written_; }
+  void commit();  // requires every row written
+
+private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  int64_t rows_written_ = 0;
+};
+
+// A read-only memory map of a float32 .npy file; tensor() views the mapped data without
+// copying it (pages are read from disk on use).
+class NpyMap {
+public:
+  explicit NpyMap(const std::string& path);
+  ~NpyMap();
+  NpyMap(const NpyMap&) = delete;
+  NpyMap& operator=(const NpyMap&) = delete;
+
+  const Shape& shape() const { return shape_; }
+  const float* data() const { return data_; }
+  int64_t rows() const { return shape_.empty() ? 0 : shape_[0]; }
+  // Copies rows [begin, end) into a tensor.
+  Tensor rows(int64_t begin, int64_t end) const;
+
+private:
+  Shape shape_;
+  void* mapping_ = nullptr;
+  size_t mapping_size_ = 0;
+  const float* data_ = nullptr;
+};
+
+}  // namespace bottleneck

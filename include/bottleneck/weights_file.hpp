@@ -1,0 +1,60 @@
+#pragma once
+// Keras HDF5 weight files: reading Keras 1, Keras 2 (save_weights and model.save) and
+// Keras 3 (.weights.h5) layouts, writing Keras 2 files Keras can load, and matching a
+// file's weights to a model's layers.
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "bottleneck/tensor.hpp"
+
+namespace bottleneck {
+
+// One variable of a layer (kernel, bias, ...), in Keras' own layout (conv kernels HWIO).
+struct WeightVariable {
+  std::string name;  // as stored in weight_names, e.g. "block1_conv1_W_1:0" or "dense/kernel:0"
+  Tensor value;
+};
+
+struct LayerWeights {
+  std::string name;                      // the layer's name
+  std::vector<WeightVariable> variables;  // trainable first, Keras' order; empty for pools etc.
+};
+
+struct WeightsFile {
+  std::string format;          // "keras1", "keras2", "keras2-model" or "keras3"
+  std::string keras_version;   // empty when the file has none (Keras 1)
+  std::string backend;
+  std::optional<std::string> model_config;     // model.save files: the JSON
+  std::optional<std::string> training_config;  // model.save files: the JSON
+  std::vector<LayerWeights> layers;            // every layer in file order, weightless ones too
+
+  const LayerWeights* find(std::string_view layer_name) const;
+};
+
+// Throws Error naming the file on anything unreadable: not HDF5, truncated, no Keras layout,
+// a variable that is not a float dataset.
+WeightsFile read_weights_file(const std::string& path);
+
+// Keras 2 model.save layout: root attributes model_config / training_config / keras_version
+// / backend, weights under /model_weights. Written to a temporary name, then renamed.
+void write_keras_model_file(const std::string& path, const std::string& model_config_json,
+                            const std::vector<LayerWeights>& layers,
+                            const std::string& training_config_json = "");
+// Keras 2 save_weights layout (layer_names at the root).
+void write_keras_weights_file(const std::string& path, const std::vector<LayerWeights>& layers);
+
+// What a model expects for one of its weighted layers; values are copied into `destinations`.
+struct WeightTarget {
+  std::string layer;
+  std::vector<Tensor> destinations;  // shapes give the expected shapes; storage is shared
+};
+
+// Keras' load_weights for our models: match by layer name; when no name matches at all but
+// the numbers of weighted layers agree, pair them in order. Every shape is checked; errors
+// name the layer and the expected and found shapes. Returns how many layers were loaded.
+size_t assign_weights(const WeightsFile& file, const std::vector<WeightTarget>& targets,
+                      const std::string& path_for_errors);
+
+}  // namespace bottleneck

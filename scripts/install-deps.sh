@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages bottleneck builds with (and the Python packages its
+# benchmark and cross-check scripts use). Skips apt when everything is already present.
+set -euo pipefail
+packages=(
+  build-essential cmake pkg-config
+  libdnnl-dev libhdf5-dev libjpeg62-turbo-dev libpng-dev libtiff-dev
+  libcli11-dev nlohmann-json3-dev libgtest-dev libbenchmark-dev
+)
+if [[ "${1:-}" == "--bench" ]]; then
+  packages+=(python3-torch python3-torchvision python3-h5py python3-pil python3-numpy time)
+fi
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  sudo=""
+  [[ $(id -u) -eq 0 ]] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi

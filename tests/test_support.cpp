@@ -1,0 +1,58 @@
+#include "test_support.hpp"
+
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+namespace bottleneck::testing {
+
+namespace fs = std::filesystem;
+
+fs::path shared_dir() {
+  fs::path p = BOTTLENECK_SHARED_DIR;
+  return fs::is_directory(p / "fixtures") ? p : fs::path();
+}
+
+fs::path scratch_dir(const std::string& name) {
+  fs::path p = fs::path(BOTTLENECK_BINARY_DIR) / "test-scratch" / name;
+  fs::remove_all(p);
+  fs::create_directories(p);
+  return p;
+}
+
+namespace {
+std::string quote(const std::string& s) {
+  std::string q = "'";
+  for (char c : s) q += (c == '\'') ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+}  // namespace
+
+CommandResult run_cli(const std::vector<std::string>& args) {
+  static int counter = 0;
+  fs::path dir = fs::path(BOTTLENECK_BINARY_DIR) / "test-scratch" / "cli-output";
+  fs::create_directories(dir);
+  std::string tag = std::to_string(::getpid()) + "-" + std::to_string(counter++);
+  fs::path out = dir / (tag + ".out"), err = dir / (tag + ".err");
+  std::string cmd = quote(BOTTLENECK_CLI);
+  for (const auto& a : args) cmd += " " + quote(a);
+  cmd += " </dev/null >" + quote(out.string()) + " 2>" + quote(err.string());
+  int status = std::system(cmd.c_str());
+  CommandResult r;
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  r.out = slurp(out);
+  r.err = slurp(err);
+  fs::remove(out);
+  fs::remove(err);
+  return r;
+}
+
+}  // namespace bottleneck::testing

@@ -1,0 +1,31 @@
+#pragma once
+// Helpers shared by the tests: where ../shared is (tests skip when it is absent), running
+// the command-line tool, scratch folders.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <string>
+
+namespace bottleneck::testing {
+
+// ../shared beside the project, or empty when absent.
+std::filesystem::path shared_dir();
+// Skips the calling test, saying why, when ../shared is absent.
+#define BOTTLENECK_REQUIRE_SHARED()                                                          \
+  do {                                                                                        \
+    if (::bottleneck::testing::shared_dir().empty())                                          \
+      GTEST_SKIP() << "../shared is absent (fixtures live there); a fresh clone skips this";  \
+  } while (0)
+
+// A fresh, empty folder for this test, removed at exit of the test binary's run.
+std::filesystem::path scratch_dir(const std::string& name);
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+// Runs the bottleneck tool with the given arguments (shell-quoted here).
+CommandResult run_cli(const std::vector<std::string>& args);
+
+}  // namespace bottleneck::testing
