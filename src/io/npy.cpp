@@ -1,0 +1,277 @@
+#include "bottleneck/npy.hpp"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <limits>
+#include <regex>
+
+#include "bottleneck/error.hpp"
+#include "core/atomic_file.hpp"
+
+namespace bottleneck {
+
+namespace {
+
+constexpr char magic[] = "\x93NUMPY";
+constexpr size_t magic_size = 6;
+constexpr size_t header_limit = 1 << 20;  // no real header comes near this
+
+struct Header {
+  std::string descr;
+  bool fortran_order = false;
+  Shape shape;
+  size_t data_offset = 0;
+};
+
+size_t item_size(const std::string& descr) {
+  if (descr == "<f4" || descr == "<i4") return 4;
+  if (descr == "<f8" || descr == "<i8") return 8;
+  if (descr == "|u1" || descr == "|b1" || descr == "|i1") return 1;
+  return 0;
+}
+
+// Parses the Python-literal dict of a .npy header strictly: exactly the three keys numpy writes.
+Header parse_header(const std::string& text, const std::string& path) {
+  static const std::regex descr_re(R"('descr'\s*:\s*'([^']*)')");
+  static const std::regex order_re(R"('fortran_order'\s*:\s*(True|False))");
+  static const std::regex shape_re(R"('shape'\s*:\s*\(([^)]*)\))");
+  std::smatch m;
+  Header h;
+  if (!std::regex_search(text, m, descr_re)) throw Error(path + ": .npy header has no descr");
+  h.descr = m[1];
+  if (!std::regex_search(text, m, order_re)) throw Error(path + ": .npy header has no fortran_order");
+  h.fortran_order = m[1] == "True";
+  if (!std::regex_search(text, m, shape_re)) throw Error(path + ": .npy header has no shape");
+  std::string dims = m[1];
+  size_t pos = 0;
+  while (pos < dims.size()) {
+    size_t comma = dims.find(',', pos);
+    std::string item = dims.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+    item.erase(0, item.find_first_not_of(" \t"));
+    item.erase(item.find_last_not_of(" \tL") + 1);
+    if (!item.empty()) {
+      if (item.find_first_not_of("0123456789") != std::string::npos || item.size() > 12)
+        throw Error(path + ": .npy header has a bad shape (" + dims + ")");
+      h.shape.push_back(std::stoll(item));
+    }
+    if (comma == std::string::npos) break;
+    pos = comma + 1;
+  }
+  if (item_size(h.descr) == 0) {
+    std::string why = (h.descr.size() && h.descr[0] == '>') ? "big-endian data" : "dtype '" + h.descr + "'";
+    throw Error(path + ": unsupported .npy " + why + " (expected little-endian float32/float64/int32/int64/uint8/bool)");
+  }
+  if (h.fortran_order) throw Error(path + ": Fortran-ordered .npy is not supported (save it C-ordered)");
+  return h;
+}
+
+Header read_header(std::istream& in, const std::string& path, uint64_t file_size) {
+  char prefix[10];
+  if (!in.read(prefix, 8) || std::memcmp(prefix, magic, magic_size) != 0)
+    throw Error(path + ": not a .npy file (bad magic)");
+  int major = static_cast<unsigned char>(prefix[6]);
+  size_t header_len = 0;
+  size_t prefix_len = 0;
+  if (major == 1) {
+    unsigned char b[2];
+    if (!in.read(reinterpret_cast<char*>(b), 2)) throw Error(path + ": truncated .npy header");
+    header_len = b[0] | (b[1] << 8);
+    prefix_len = 10;
+  } else if (major == 2 || major == 3) {
+    unsigned char b[4];
+    if (!in.read(reinterpret_cast<char*>(b), 4)) throw Error(path + ": truncated .npy header");
+    header_len = b[0] | (b[1] << 8) | (b[2] << 16) | (static_cast<size_t>(b[3]) << 24);
+    prefix_len = 12;
+  } else {
+    throw Error(path + ": unsupported .npy format version " + std::to_string(major));
+  }
+  if (header_len > header_limit || prefix_len + header_len > file_size)
+    throw Error(path + ": truncated .npy header");
+  std::string text(header_len, '\0');
+  if (!in.read(text.data(), header_len)) throw Error(path + ": truncated .npy header");
+  Header h = parse_header(text, path);
+  h.data_offset = prefix_len + header_len;
+  return h;
+}
+
+uint64_t checked_byte_count(const Header& h, const std::string& path) {
+  uint64_t n = 1;
+  for (int64_t d : h.shape) {
+    if (d != 0 && n > std::numeric_limits<uint64_t>::max() / 16 / static_cast<uint64_t>(d))
+      throw Error(path + ": .npy shape " + shape_to_string(h.shape) + " is too large");
+    n *= static_cast<uint64_t>(d);
+  }
+  return n * item_size(h.descr);
+}
+
+uint64_t file_size_of(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) throw Error("cannot read " + path + ": " + std::strerror(errno));
+  if (S_ISDIR(st.st_mode)) throw Error("cannot read " + path + ": it is a directory");
+  return static_cast<uint64_t>(st.st_size);
+}
+
+std::string make_header(const std::string& descr, const Shape& shape) {
+  std::string dict = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + shape_to_string(shape) + ", }";
+  // numpy pads with spaces so that the data starts on a 64-byte boundary, ending in '\n'.
+  size_t total = magic_size + 2 + 2 + dict.size() + 1;
+  size_t padded = (total + 63) / 64 * 64;
+  dict.append(padded - total, ' ');
+  dict += '\n';
+  std::string out(magic, magic_size);
+  out += '\x01';
+  out += '\x00';
+  out += static_cast<char>(dict.size() & 0xff);
+  out += static_cast<char>((dict.size() >> 8) & 0xff);
+  return out + dict;
+}
+
+void save_bytes(const std::string& path, const std::string& descr, const Shape& shape, const void* data, size_t bytes) {
+  AtomicFile file(path);
+  std::string header = make_header(descr, shape);
+  file.write(header.data(), header.size());
+  file.write(data, bytes);
+  file.commit();
+}
+
+template <typename T>
+void convert_into(const NpyArray& a, float* out, int64_t n) {
+  const T* p = reinterpret_cast<const T*>(a.bytes.data());
+  for (int64_t i = 0; i < n; ++i) out[i] = static_cast<float>(p[i]);
+}
+
+}  // namespace
+
+NpyArray read_npy(const std::string& path) {
+  uint64_t size = file_size_of(path);
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error("cannot read " + path + ": " + std::strerror(errno));
+  Header h = read_header(in, path, size);
+  uint64_t bytes = checked_byte_count(h, path);
+  if (size - h.data_offset < bytes)
+    throw Error(path + ": truncated .npy data (" + std::to_string(size - h.data_offset) + " of " +
+                std::to_string(bytes) + " bytes)");
+  NpyArray a;
+  a.descr = h.descr;
+  a.shape = h.shape;
+  a.bytes.resize(bytes);
+  if (bytes && !in.read(reinterpret_cast<char*>(a.bytes.data()), static_cast<std::streamsize>(bytes)))
+    throw Error(path + ": truncated .npy data");
+  return a;
+}
+
+Tensor NpyArray::to_tensor() const {
+  Tensor t(shape);
+  int64_t n = t.size();
+  if (descr == "<f4") std::memcpy(t.data(), bytes.data(), n * sizeof(float));
+  else if (descr == "<f8") convert_into<double>(*this, t.data(), n);
+  else if (descr == "<i4") convert_into<int32_t>(*this, t.data(), n);
+  else if (descr == "<i8") convert_into<int64_t>(*this, t.data(), n);
+  else if (descr == "|i1") convert_into<int8_t>(*this, t.data(), n);
+  else convert_into<uint8_t>(*this, t.data(), n);
+  return t;
+}
+
+std::vector<int32_t> NpyArray::to_int32() const {
+  int64_t n = shape_size(shape);
+  std::vector<int32_t> out(n);
+  auto convert = [&](auto tag) {
+    using T = decltype(tag);
+    const T* p = reinterpret_cast<const T*>(bytes.data());
+    for (int64_t i = 0; i < n; ++i) out[i] = static_cast<int32_t>(p[i]);
+  };
+  if (descr == "<i4") convert(int32_t{});
+  else if (descr == "<i8") convert(int64_t{});
+  else if (descr == "|u1" || descr == "|b1") convert(uint8_t{});
+  else if (descr == "|i1") convert(int8_t{});
+  else if (descr == "<f4" || descr == "<f8") {
+    // Keras' binary labels are often saved as floats; accept whole numbers only.
+    Tensor t = to_tensor();
+    for (int64_t i = 0; i < n; ++i) {
+      if (t[i] != static_cast<float>(static_cast<int32_t>(t[i])))
+        throw Error("labels must be whole numbers, found " + std::to_string(t[i]));
+      out[i] = static_cast<int32_t>(t[i]);
+    }
+  }
+  return out;
+}
+
+Tensor load_npy(const std::string& path) { return read_npy(path).to_tensor(); }
+
+void save_npy(const std::string& path, const Tensor& x) {
+  save_bytes(path, "<f4", x.shape(), x.data(), x.size() * sizeof(float));
+}
+
+void save_npy(const std::string& path, const std::vector<int32_t>& values) {
+  save_bytes(path, "<i4", {static_cast<int64_t>(values.size())}, values.data(), values.size() * sizeof(int32_t));
+}
+
+struct NpyWriter::Impl {
+  AtomicFile file;
+  Shape shape;
+  int64_t row_size;
+  Impl(const std::string& path, Shape s) : file(path), shape(std::move(s)) {
+    if (shape.empty()) throw Error("NpyWriter needs at least one axis");
+    row_size = shape_size(Shape(shape.begin() + 1, shape.end()));
+    std::string header = make_header("<f4", shape);
+    file.write(header.data(), header.size());
+  }
+};
+
+NpyWriter::NpyWriter(const std::string& path, Shape shape) : impl_(std::make_unique<Impl>(path, std::move(shape))) {}
+NpyWriter::~NpyWriter() = default;
+
+void NpyWriter::write_rows(const float* values, int64_t rows) {
+  if (rows_written_ + rows > impl_->shape[0])
+    throw Error("NpyWriter: more rows than the declared shape " + shape_to_string(impl_->shape));
+  impl_->file.write(values, static_cast<size_t>(rows * impl_->row_size) * sizeof(float));
+  rows_written_ += rows;
+}
+
+void NpyWriter::commit() {
+  if (rows_written_ != impl_->shape[0])
+    throw Error("NpyWriter: " + std::to_string(rows_written_) + " rows written of " + std::to_string(impl_->shape[0]));
+  impl_->file.commit();
+}
+
+NpyMap::NpyMap(const std::string& path) {
+  uint64_t size = file_size_of(path);
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error("cannot read " + path + ": " + std::strerror(errno));
+  Header h = read_header(in, path, size);
+  if (h.descr != "<f4") throw Error(path + ": expected float32 features, found dtype '" + h.descr + "'");
+  uint64_t bytes = checked_byte_count(h, path);
+  if (size - h.data_offset < bytes) throw Error(path + ": truncated .npy data");
+  shape_ = h.shape;
+  int fd = ::open(path.c_str(), O_RDONLY);
+  if (fd < 0) throw Error("cannot read " + path + ": " + std::strerror(errno));
+  mapping_size_ = static_cast<size_t>(h.data_offset + bytes);
+  void* p = ::mmap(nullptr, mapping_size_, PROT_READ, MAP_SHARED, fd, 0);
+  int err = errno;
+  ::close(fd);
+  if (p == MAP_FAILED) throw Error("cannot map " + path + ": " + std::strerror(err));
+  mapping_ = p;
+  data_ = reinterpret_cast<const float*>(static_cast<const char*>(p) + h.data_offset);
+}
+
+NpyMap::~NpyMap() {
+  if (mapping_) ::munmap(mapping_, mapping_size_);
+}
+
+Tensor NpyMap::rows(int64_t begin, int64_t end) const {
+  if (begin < 0 || end < begin || end > rows()) throw Error("NpyMap: rows out of range");
+  Shape s = shape_;
+  s[0] = end - begin;
+  Tensor t(s);
+  int64_t row = shape_size(Shape(shape_.begin() + 1, shape_.end()));
+  std::memcpy(t.data(), data_ + begin * row, static_cast<size_t>((end - begin) * row) * sizeof(float));
+  return t;
+}
+
+}  // namespace bottleneck
