@@ -1,0 +1,177 @@
+#include "backend/convolution.hpp"
+
+#include <algorithm>
+
+#include "backend/dnnl_context.hpp"
+#include "bottleneck/error.hpp"
+
+namespace bottleneck::backend {
+
+using dnnl::memory;
+using tag = memory::format_tag;
+using dt = memory::data_type;
+
+WindowPlacement place_window(int64_t in_h, int64_t in_w, const ConvGeometry& g) {
+  WindowPlacement p{};
+  auto place = [&](int64_t in, int64_t k, int64_t s, int64_t& out, int64_t& before, int64_t& after) {
+    if (g.padding == Padding::valid) {
+      if (in < k)
+        throw Error("input of size " + std::to_string(in) + " is smaller than the window " + std::to_string(k));
+      out = (in - k) / s + 1;
+      before = after = 0;
+    } else {
+      out = (in + s - 1) / s;
+      int64_t total = std::max<int64_t>((out - 1) * s + k - in, 0);
+      before = total / 2;
+      after = total - before;
+    }
+  };
+  place(in_h, g.kernel_h, g.stride_h, p.out_h, p.pad_top, p.pad_bottom);
+  place(in_w, g.kernel_w, g.stride_w, p.out_w, p.pad_left, p.pad_right);
+  return p;
+}
+
+struct Convolution::Plan {
+  Shape output_shape;
+  memory::desc kernel_user_desc;  // (O, I, kh, kw) logical, HWIO in memory: Keras' layout
+  dnnl::convolution_forward::primitive_desc forward_pd;
+  dnnl::convolution_forward forward;
+  // Created on the first backward only (inference never pays for them).
+  std::unique_ptr<dnnl::convolution_backward_data::primitive_desc> backward_data_pd;
+  std::unique_ptr<dnnl::convolution_backward_weights::primitive_desc> backward_weights_pd;
+  memory::dims strides, pad_l, pad_r;
+  memory::desc src_desc, dst_desc, bias_desc;
+};
+
+Convolution::Convolution(ConvGeometry geometry, bool fused_relu) : geometry_(geometry), fused_relu_(fused_relu) {}
+Convolution::~Convolution() = default;
+Convolution::Convolution(Convolution&&) noexcept = default;
+
+Convolution::Plan& Convolution::plan_for(const Shape& x, const Shape& k, bool has_bias) {
+  Shape key = x;
+  key.insert(key.end(), k.begin(), k.end());
+  key.push_back(has_bias);
+  auto it = plans_.find(key);
+  if (it != plans_.end()) return *it->second;
+
+  if (x.size() != 4) throw Error("Conv2D expects (batch, height, width, channels), got " + shape_to_string(x));
+  if (k[2] != x[3])
+    throw Error("Conv2D kernel " + shape_to_string(k) + " does not fit " + std::to_string(x[3]) + " input channels");
+  WindowPlacement p = place_window(x[1], x[2], geometry_);
+  auto plan = std::make_unique<Plan>();
+  plan->output_shape = {x[0], p.out_h, p.out_w, k[3]};
+  plan->strides = {geometry_.stride_h, geometry_.stride_w};
+  plan->pad_l = {p.pad_top, p.pad_left};
+  plan->pad_r = {p.pad_bottom, p.pad_right};
+  plan->src_desc = nhwc_desc(x);
+  plan->dst_desc = nhwc_desc(plan->output_shape);
+  plan->kernel_user_desc = memory::desc({k[3], k[2], k[0], k[1]}, dt::f32, tag::hwio);
+  memory::desc kernel_any({k[3], k[2], k[0], k[1]}, dt::f32, tag::any);
+  plan->bias_desc = has_bias ? memory::desc({k[3]}, dt::f32, tag::x) : memory::desc();
+  dnnl::convolution_forward::desc desc(dnnl::prop_kind::forward_training, dnnl::algorithm::convolution_direct,
+                                       plan->src_desc, kernel_any, plan->bias_desc, plan->dst_desc, plan->strides,
+                                       plan->pad_l, plan->pad_r);
+  dnnl::primitive_attr attr;
+  if (fused_relu_) {
+    dnnl::post_ops ops;
+    ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_relu, 0.0f, 0.0f);
+    attr.set_post_ops(ops);
+  }
+  plan->forward_pd = dnnl::convolution_forward::primitive_desc(desc, attr, cpu_engine());
+  plan->forward = dnnl::convolution_forward(plan->forward_pd);
+  return *plans_.emplace(key, std::move(plan)).first->second;
+}
+
+namespace {
+// The kernel in whatever blocked layout the primitive chose (reordered from Keras' HWIO).
+memory kernel_for(const memory::desc& wanted, const memory::desc& user_desc, const Tensor& kernel) {
+  memory user(user_desc, cpu_engine(), const_cast<float*>(kernel.data()));
+  if (wanted == user_desc) return user;
+  memory reordered(wanted, cpu_engine());
+  dnnl::reorder(user, reordered).execute(cpu_stream(), user, reordered);
+  return reordered;
+}
+}  // namespace
+
+Tensor Convolution::forward(const Tensor& x, const Tensor& kernel, const Tensor& bias, bool training) {
+  Plan& plan = plan_for(x.shape(), kernel.shape(), !bias.empty());
+  Tensor y(plan.output_shape);
+  memory src = nhwc_memory(x), dst = nhwc_memory(y);
+  memory weights = kernel_for(plan.forward_pd.weights_desc(), plan.kernel_user_desc, kernel);
+  std::unordered_map<int, memory> args{{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, weights}, {DNNL_ARG_DST, dst}};
+  if (!bias.empty()) args.insert({DNNL_ARG_BIAS, memory(plan.bias_desc, cpu_engine(), const_cast<float*>(bias.data()))});
+  plan.forward.execute(cpu_stream(), args);
+  cpu_stream().wait();
+  if (training) {
+    saved_input_ = x;
+    saved_output_ = y;
+    saved_plan_ = &plan;
+  }
+  return y;
+}
+
+Tensor Convolution::backward(const Tensor& output_gradient, const Tensor& kernel, Tensor* kernel_gradient,
+                             Tensor* bias_gradient, bool need_input_gradient) {
+  if (!saved_plan_) throw Error("Conv2D backward called without a training forward pass");
+  Plan& plan = *saved_plan_;
+  if (output_gradient.shape() != plan.output_shape)
+    throw Error("Conv2D backward: gradient shape " + shape_to_string(output_gradient.shape()) + " differs from output " +
+                shape_to_string(plan.output_shape));
+
+  // Through the fused ReLU: the gradient passes where the output is positive.
+  Tensor grad = output_gradient;
+  if (fused_relu_) {
+    grad = Tensor(output_gradient.shape());
+    const float* y = saved_output_.data();
+    const float* g = output_gradient.data();
+    float* d = grad.data();
+    const int64_t n = grad.size();
+#pragma omp parallel for
+    for (int64_t i = 0; i < n; ++i) d[i] = y[i] > 0.0f ? g[i] : 0.0f;
+  }
+  memory diff_dst = nhwc_memory(grad);
+  const Shape& k = kernel.shape();
+  memory::desc kernel_any({k[3], k[2], k[0], k[1]}, dt::f32, tag::any);
+
+  if (kernel_gradient) {
+    if (!plan.backward_weights_pd) {
+      dnnl::convolution_backward_weights::desc desc(dnnl::algorithm::convolution_direct, plan.src_desc, kernel_any,
+                                                    plan.bias_desc, plan.dst_desc, plan.strides, plan.pad_l, plan.pad_r);
+      plan.backward_weights_pd = std::make_unique<dnnl::convolution_backward_weights::primitive_desc>(
+          desc, cpu_engine(), plan.forward_pd);
+    }
+    auto& pd = *plan.backward_weights_pd;
+    memory diff_weights(pd.diff_weights_desc(), cpu_engine());
+    const bool has_bias = !plan.bias_desc.is_zero();
+    Tensor bias_delta(has_bias ? Shape{k[3]} : Shape{0});
+    std::unordered_map<int, memory> args{
+        {DNNL_ARG_SRC, nhwc_memory(saved_input_)}, {DNNL_ARG_DIFF_DST, diff_dst}, {DNNL_ARG_DIFF_WEIGHTS, diff_weights}};
+    if (has_bias) args.insert({DNNL_ARG_DIFF_BIAS, memory(plan.bias_desc, cpu_engine(), bias_delta.data())});
+    dnnl::convolution_backward_weights(pd).execute(cpu_stream(), args);
+    Tensor kernel_delta(k);
+    memory user(plan.kernel_user_desc, cpu_engine(), kernel_delta.data());
+    dnnl::reorder(diff_weights, user).execute(cpu_stream(), diff_weights, user);
+    cpu_stream().wait();
+    for (int64_t i = 0; i < kernel_delta.size(); ++i) (*kernel_gradient)[i] += kernel_delta[i];
+    if (has_bias && bias_gradient)
+      for (int64_t i = 0; i < bias_delta.size(); ++i) (*bias_gradient)[i] += bias_delta[i];
+  }
+
+  if (!need_input_gradient) return Tensor();
+  if (!plan.backward_data_pd) {
+    dnnl::convolution_backward_data::desc desc(dnnl::algorithm::convolution_direct, plan.src_desc, kernel_any,
+                                               plan.dst_desc, plan.strides, plan.pad_l, plan.pad_r);
+    plan.backward_data_pd =
+        std::make_unique<dnnl::convolution_backward_data::primitive_desc>(desc, cpu_engine(), plan.forward_pd);
+  }
+  auto& pd = *plan.backward_data_pd;
+  Tensor input_gradient(saved_input_.shape());
+  memory weights = kernel_for(pd.weights_desc(), plan.kernel_user_desc, kernel);
+  dnnl::convolution_backward_data(pd).execute(
+      cpu_stream(),
+      {{DNNL_ARG_DIFF_DST, diff_dst}, {DNNL_ARG_WEIGHTS, weights}, {DNNL_ARG_DIFF_SRC, nhwc_memory(input_gradient)}});
+  cpu_stream().wait();
+  return input_gradient;
+}
+
+}  // namespace bottleneck::backend

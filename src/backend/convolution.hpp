@@ -1,0 +1,57 @@
+#pragma once
+// 2-D convolution on NHWC tensors with Keras-layout kernels (height, width, in, out),
+// forward and backward, through oneDNN. Primitives are created once per input shape and
+// reused; activations stay NHWC, which oneDNN's brgemm kernels run at full speed.
+#include <map>
+#include <memory>
+
+#include "bottleneck/tensor.hpp"
+
+namespace bottleneck::backend {
+
+enum class Padding { valid, same };
+
+struct ConvGeometry {
+  int64_t kernel_h = 1, kernel_w = 1;
+  int64_t stride_h = 1, stride_w = 1;
+  Padding padding = Padding::valid;
+};
+
+// Where a window op (convolution, pooling) puts its output and how much it pads, by
+// TensorFlow's rule for Keras' padding="same" (the odd pixel goes after).
+struct WindowPlacement {
+  int64_t out_h, out_w;
+  int64_t pad_top, pad_bottom, pad_left, pad_right;
+};
+WindowPlacement place_window(int64_t in_h, int64_t in_w, const ConvGeometry& geometry);
+
+class Convolution {
+public:
+  Convolution(ConvGeometry geometry, bool fused_relu);
+  ~Convolution();
+  Convolution(Convolution&&) noexcept;
+
+  // x: (N, H, W, Cin); kernel: (kh, kw, Cin, Cout); bias: (Cout) or empty.
+  // With training=true, keeps what backward needs.
+  Tensor forward(const Tensor& x, const Tensor& kernel, const Tensor& bias, bool training);
+
+  // After a training forward: adds dL/dkernel and dL/dbias into the given tensors and,
+  // when asked, returns dL/dx. `output` and `output_gradient` are the forward's result and
+  // the gradient arriving at it (before the fused ReLU, which is undone here).
+  Tensor backward(const Tensor& output_gradient, const Tensor& kernel, Tensor* kernel_gradient,
+                  Tensor* bias_gradient, bool need_input_gradient);
+
+private:
+  struct Plan;
+  Plan& plan_for(const Shape& input_shape, const Shape& kernel_shape, bool has_bias);
+
+  ConvGeometry geometry_;
+  bool fused_relu_;
+  std::map<Shape, std::unique_ptr<Plan>> plans_;
+  // Saved by a training forward for backward.
+  Tensor saved_input_;
+  Tensor saved_output_;
+  Plan* saved_plan_ = nullptr;
+};
+
+}  // namespace bottleneck::backend
