@@ -1,0 +1,110 @@
+#include "applications/pretrained_weights.hpp"
+
+#include <curl/curl.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+
+#include "bottleneck/error.hpp"
+#include "core/atomic_file.hpp"
+#include "io/file_hash.hpp"
+
+namespace bottleneck {
+
+namespace fs = std::filesystem;
+
+const PublishedWeights& vgg16_imagenet_notop() {
+  static const PublishedWeights weights{
+      "VGG16 ImageNet notop weights",
+      "vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5",
+      {"https://storage.googleapis.com/tensorflow/keras-applications/vgg16/"
+       "vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5",
+       "https://github.com/fchollet/deep-learning-models/releases/download/v0.1/"
+       "vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5"},
+      "6d6bbae143d832006294945121d1f1fc",
+      "",
+      58889256};
+  return weights;
+}
+
+const PublishedWeights& squeezenet_imagenet_notop() {
+  static const PublishedWeights weights{
+      "SqueezeNet v1.1 ImageNet notop weights",
+      "squeezenet_weights_tf_dim_ordering_tf_kernels_notop.h5",
+      {"https://github.com/DeepCognition/keras-squeezenet/releases/download/v0.4/"
+       "squeezenet_weights_tf_dim_ordering_tf_kernels_notop.h5"},
+      "",
+      "17154246284f555591549ac2c83e127abfbf4307dc4b0060fdaa2931d0fa38da",
+      3002560};
+  return weights;
+}
+
+namespace {
+fs::path home_dir() {
+  const char* home = std::getenv("HOME");
+  return home ? fs::path(home) : fs::path(".");
+}
+
+bool hash_matches(const PublishedWeights& w, const std::string& path) {
+  if (!w.sha256.empty()) return file_sha256(path) == w.sha256;
+  return file_md5(path) == w.md5;
+}
+
+size_t write_to_file(char* data, size_t size, size_t count, void* file) {
+  return std::fwrite(data, size, count, static_cast<AtomicFile*>(file)->stream());
+}
+
+// Downloads `url` to `path`; returns an empty string on success, else why it failed.
+std::string download(const std::string& url, const std::string& path, const PublishedWeights& w) {
+  AtomicFile file(path);
+  CURL* curl = curl_easy_init();
+  if (!curl) return "cannot start libcurl";
+  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
+  curl_easy_setopt(curl, CURLOPT_FAILONERROR, 1L);
+  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 20L);
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &write_to_file);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &file);
+  CURLcode result = curl_easy_perform(curl);
+  curl_easy_cleanup(curl);
+  if (result != CURLE_OK) return curl_easy_strerror(result);
+  std::fflush(file.stream());
+  if (!hash_matches(w, file.temporary_path())) return "the downloaded file does not match the published hash";
+  file.commit();
+  return "";
+}
+}  // namespace
+
+std::string weights_cache_dir() {
+  const char* custom = std::getenv("BOTTLENECK_HOME");
+  fs::path base = custom && *custom ? fs::path(custom) : home_dir() / ".cache" / "bottleneck";
+  return (base / "models").string();
+}
+
+std::string pretrained_weights_path(const PublishedWeights& w) {
+  fs::path ours = fs::path(weights_cache_dir()) / w.file_name;
+  fs::path keras = home_dir() / ".keras" / "models" / w.file_name;
+  if (fs::exists(keras)) return keras.string();  // Keras' own cache, trusted as Keras trusts it
+  if (fs::exists(ours)) {
+    if (hash_matches(w, ours.string())) return ours.string();
+    fs::remove(ours);  // a damaged copy: fetch it again
+  }
+  std::string hint = "put " + w.file_name + " (" + std::to_string(w.bytes) + " bytes, " +
+                     (w.sha256.empty() ? "md5 " + w.md5 : "sha256 " + w.sha256) + ") in " + ours.parent_path().string() +
+                     "/ or " + keras.parent_path().string() + "/, or pass a weights file path";
+  const char* offline = std::getenv("BOTTLENECK_OFFLINE");
+  if (offline && std::string(offline) == "1")
+    throw Error(w.description + " are not cached and BOTTLENECK_OFFLINE=1 forbids downloading them: " + hint);
+  std::error_code ec;
+  fs::create_directories(ours.parent_path(), ec);
+  if (ec) throw Error("cannot create " + ours.parent_path().string() + ": " + ec.message() + "; " + hint);
+  std::string why;
+  for (const std::string& url : w.urls) {
+    why = download(url, ours.string(), w);
+    if (why.empty()) return ours.string();
+  }
+  throw Error(w.description + " are not cached and could not be downloaded (" + why + "): " + hint);
+}
+
+}  // namespace bottleneck
