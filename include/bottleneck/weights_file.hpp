@@ -13,12 +13,14 @@ namespace bottleneck {
 
 // One variable of a layer (kernel, bias, ...), in Keras' own layout (conv kernels HWIO).
 struct WeightVariable {
-  std::string name;  // as stored in weight_names, e.g. "block1_conv1_W_1:0" or "dense/kernel:0"
+  std::string name;  // as stored in weight_names, e.g. "block1_conv1_W_1:0" or "dense/kernel:0";
+                     // Keras 3: "vars/0", "vars/1", ...
   Tensor value;
 };
 
 struct LayerWeights {
-  std::string name;                      // the layer's name
+  std::string name;  // the layer's name; Keras 3: its group's path below /layers without the
+                     // "layers/" steps of nested models, e.g. "dense_1" or "functional/conv2d"
   std::vector<WeightVariable> variables;  // trainable first, Keras' order; empty for pools etc.
 };
 
@@ -29,16 +31,18 @@ struct WeightsFile {
   std::optional<std::string> model_config;     // model.save files: the JSON
   std::optional<std::string> training_config;  // model.save files: the JSON
   std::vector<LayerWeights> layers;            // every layer in file order, weightless ones too
+                                               // (Keras 3: groups in natural order, dense_2 < dense_10)
 
   const LayerWeights* find(std::string_view layer_name) const;
 };
 
 // Throws Error naming the file on anything unreadable: not HDF5, truncated, no Keras layout,
-// a variable that is not a float dataset.
+// a listed layer or variable missing, a variable that is not a float32/float64 dataset.
 WeightsFile read_weights_file(const std::string& path);
 
 // Keras 2 model.save layout: root attributes model_config / training_config / keras_version
 // / backend, weights under /model_weights. Written to a temporary name, then renamed.
+// keras_version is "2.4.0", backend "tensorflow"; the JSON documents must parse.
 void write_keras_model_file(const std::string& path, const std::string& model_config_json,
                             const std::vector<LayerWeights>& layers,
                             const std::string& training_config_json = "");
