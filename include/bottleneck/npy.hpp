@@ -39,7 +39,10 @@ public:
 
   void write_rows(const float* values, int64_t rows);  // rows of shape[1:] each
   int64_t rows_written() const { return rows_written_; }
-  void commit();  // requires every row written
+  // Declares the array complete with the rows written so far (fewer than announced when
+  // some inputs were skipped): the header is rewritten in place, then the file renamed.
+  void commit_rows_written();
+  void commit();  // requires every announced row written
 
 private:
   struct Impl;

@@ -117,11 +117,12 @@ uint64_t file_size_of(const std::string& path) {
   return static_cast<uint64_t>(st.st_size);
 }
 
-std::string make_header(const std::string& descr, const Shape& shape) {
+// `length`: the total header size to pad to (0: numpy's own, the next multiple of 64).
+std::string make_header(const std::string& descr, const Shape& shape, size_t length = 0) {
   std::string dict = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + shape_to_string(shape) + ", }";
   // numpy pads with spaces so that the data starts on a 64-byte boundary, ending in '\n'.
   size_t total = magic_size + 2 + 2 + dict.size() + 1;
-  size_t padded = (total + 63) / 64 * 64;
+  size_t padded = length ? length : (total + 63) / 64 * 64;
   dict.append(padded - total, ' ');
   dict += '\n';
   std::string out(magic, magic_size);
@@ -216,10 +217,12 @@ struct NpyWriter::Impl {
   AtomicFile file;
   Shape shape;
   int64_t row_size;
+  size_t header_size;
   Impl(const std::string& path, Shape s) : file(path), shape(std::move(s)) {
     if (shape.empty()) throw Error("NpyWriter needs at least one axis");
     row_size = shape_size(Shape(shape.begin() + 1, shape.end()));
     std::string header = make_header("<f4", shape);
+    header_size = header.size();
     file.write(header.data(), header.size());
   }
 };
@@ -232,6 +235,21 @@ void NpyWriter::write_rows(const float* values, int64_t rows) {
     throw Error("NpyWriter: more rows than the declared shape " + shape_to_string(impl_->shape));
   impl_->file.write(values, static_cast<size_t>(rows * impl_->row_size) * sizeof(float));
   rows_written_ += rows;
+}
+
+void NpyWriter::commit_rows_written() {
+  if (rows_written_ != impl_->shape[0]) {
+    // A smaller first dimension never needs more header room than the announced one.
+    Shape shape = impl_->shape;
+    shape[0] = rows_written_;
+    std::string header = make_header("<f4", shape, impl_->header_size);
+    std::FILE* stream = impl_->file.stream();
+    if (std::fflush(stream) != 0 || std::fseek(stream, 0, SEEK_SET) != 0)
+      throw Error("cannot rewrite the header of " + impl_->file.temporary_path());
+    impl_->file.write(header.data(), header.size());
+    impl_->shape = shape;
+  }
+  commit();
 }
 
 void NpyWriter::commit() {

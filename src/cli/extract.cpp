@@ -1,0 +1,159 @@
+// bottleneck extract INPUT -o OUTDIR: bottleneck features of one image or of a folder tree
+// (Keras' flow_from_directory order), streamed to OUTDIR/features.npy with labels.npy,
+// files.txt, classes.txt and meta.json beside it; row i of each describes the same image.
+#include <omp.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "bottleneck/applications.hpp"
+#include "bottleneck/data.hpp"
+#include "bottleneck/error.hpp"
+#include "bottleneck/image.hpp"
+#include "bottleneck/npy.hpp"
+#include "bottleneck/preprocessing.hpp"
+#include "cli/command.hpp"
+#include "cli/model_input_options.hpp"
+#include "core/atomic_file.hpp"
+#include "core/progress.hpp"
+#include "io/file_hash.hpp"
+
+namespace bottleneck::cli {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct ExtractSettings {
+  std::string input;
+  std::string output_dir;
+  ModelInputOptions model;
+  int batch_size = 16;
+  int threads = 0;
+  int workers = 0;
+  std::string on_error = "skip";
+  bool quiet = false;
+};
+
+struct ExtractedRows {
+  std::vector<std::string> files;
+  std::vector<int32_t> labels;
+  std::vector<std::string> class_names;
+  std::vector<SkippedFile> skipped;
+  Shape feature_shape;
+};
+
+std::string lines(const std::vector<std::string>& items) {
+  std::string text;
+  for (const auto& item : items) text += item + "\n";
+  return text;
+}
+
+ExtractedRows extract_image(const ExtractSettings& s, Model& model, const ResolvedModelInput& input) {
+  Tensor x = expand_dims(img_to_array(load_img(s.input, input.target_size, input.interpolation)), 0);
+  input.preprocessing.apply(x);
+  Tensor features = model.predict(x);
+  save_npy((fs::path(s.output_dir) / "features.npy").string(), features);
+  return {{fs::path(s.input).filename().string()}, {}, {}, {}, features.shape()};
+}
+
+ExtractedRows extract_directory(const ExtractSettings& s, Model& model, const ResolvedModelInput& input) {
+  ImageDataGenerator generator({.preprocessing = input.preprocessing});
+  DirectoryIterator iterator = generator.flow_from_directory(
+      s.input, {.target_size = input.target_size, .class_mode = ClassMode::sparse, .batch_size = s.batch_size,
+                .shuffle = false, .interpolation = input.interpolation});
+  if (iterator.samples() == 0) throw Error("no images found in " + s.input);
+  Progress progress("extract", iterator.samples(), "images", s.quiet);
+  progress.note(iterator.found_message());
+
+  Shape feature_shape = model.output_shape();
+  feature_shape.insert(feature_shape.begin(), iterator.samples());
+  NpyWriter features((fs::path(s.output_dir) / "features.npy").string(), feature_shape);
+  ExtractedRows rows;
+  rows.class_names = iterator.class_names();
+  const bool labelled = !iterator.class_names().empty();
+  int64_t done = 0;
+  BatchPrefetcher prefetcher(iterator, s.workers > 0 ? s.workers : default_prefetch_workers());
+  while (auto batch = prefetcher.next()) {
+    for (const SkippedFile& skipped : batch->skipped) {
+      if (s.on_error == "fail") throw Error("cannot read " + (fs::path(s.input) / skipped.filename).string() + ": " + skipped.error);
+      progress.note("skipped " + skipped.filename + ": " + skipped.error);
+      rows.skipped.push_back(skipped);
+    }
+    if (!batch->file_indices.empty()) {
+      Tensor y = model.predict(batch->x, static_cast<int>(batch->x.dim(0)));
+      features.write_rows(y.data(), y.dim(0));
+      for (int64_t index : batch->file_indices) {
+        rows.files.push_back(iterator.filenames()[index]);
+        if (labelled) rows.labels.push_back(iterator.classes()[index]);
+      }
+    }
+    done += static_cast<int64_t>(batch->file_indices.size() + batch->skipped.size());
+    progress.update(done);
+  }
+  features.commit_rows_written();
+  progress.finish();
+  feature_shape[0] = features.rows_written();
+  rows.feature_shape = feature_shape;
+  return rows;
+}
+
+void run_extract(const ExtractSettings& s) {
+  if (s.on_error != "skip" && s.on_error != "fail") throw Error("--on-error must be skip or fail, not '" + s.on_error + "'");
+  if (s.batch_size <= 0) throw Error("--batch-size must be positive");
+  if (!fs::exists(s.input)) throw Error("cannot read " + s.input + ": no such file or directory");
+  if (fs::exists(s.output_dir) && !fs::is_directory(s.output_dir))
+    throw Error("cannot write to " + s.output_dir + ": it exists and is not a directory");
+  if (s.threads > 0) omp_set_num_threads(s.threads);
+
+  ResolvedModelInput input = resolve_model_input(s.model);
+  auto model = application_by_name(s.model.model, input.application);
+  std::error_code ec;
+  fs::create_directories(s.output_dir, ec);
+  if (ec) throw Error("cannot create " + s.output_dir + ": " + ec.message());
+
+  const bool is_directory = fs::is_directory(s.input);
+  ExtractedRows rows = is_directory ? extract_directory(s, *model, input) : extract_image(s, *model, input);
+
+  fs::path out(s.output_dir);
+  if (!rows.labels.empty()) save_npy((out / "labels.npy").string(), rows.labels);
+  write_text_file((out / "files.txt").string(), lines(rows.files));
+  if (!rows.class_names.empty()) write_text_file((out / "classes.txt").string(), lines(rows.class_names));
+
+  nlohmann::json skipped = nlohmann::json::array();
+  for (const SkippedFile& f : rows.skipped) skipped.push_back({{"file", f.filename}, {"error", f.error}});
+  nlohmann::json meta = model_input_metadata(s.model, input);
+  meta["input"] = s.input;
+  meta["count"] = rows.files.size();
+  meta["features_shape"] = rows.feature_shape;
+  meta["labelled"] = !rows.labels.empty();
+  meta["classes"] = rows.class_names;
+  meta["skipped"] = skipped;
+  write_text_file((out / "meta.json").string(), meta.dump(2) + "\n");
+
+  if (!s.quiet) {
+    // The seed's first program prints the input and the output shapes.
+    Shape in{static_cast<int64_t>(rows.files.size()), input.target_size.height, input.target_size.width, 3};
+    std::printf("input %s -> features %s in %s\n", shape_to_string(in).c_str(),
+                shape_to_string(rows.feature_shape).c_str(), (out / "features.npy").c_str());
+  }
+}
+
+void setup_extract(CLI::App& app) {
+  auto settings = std::make_shared<ExtractSettings>();
+  CLI::App* cmd = app.add_subcommand("extract", "Bottleneck features of an image or a folder of class subfolders");
+  cmd->add_option("input", settings->input, "an image, or a folder of class subfolders (or of images)")->required();
+  cmd->add_option("-o,--output", settings->output_dir, "output folder")->required();
+  add_model_input_options(*cmd, settings->model);
+  cmd->add_option("--batch-size", settings->batch_size, "images per forward pass")->capture_default_str();
+  cmd->add_option("--threads", settings->threads, "compute threads (default: all cores)");
+  cmd->add_option("--workers", settings->workers, "image decoding threads (default: half the cores)");
+  cmd->add_option("--on-error", settings->on_error, "skip (default) or fail on an unreadable image")->capture_default_str();
+  cmd->add_flag("-q,--quiet", settings->quiet, "no progress output");
+  cmd->callback([settings] { run_extract(*settings); });
+}
+
+const CommandRegistration registration{"extract", setup_extract};
+
+}  // namespace
+}  // namespace bottleneck::cli

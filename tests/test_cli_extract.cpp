@@ -1,0 +1,144 @@
+// `bottleneck extract` end to end: fixture images reproduce the reference features, folder
+// trees give aligned rows, bad files are skipped or fail cleanly.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <fstream>
+
+#include "bottleneck/npy.hpp"
+#include "test_support.hpp"
+
+namespace bottleneck {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::run_cli;
+using testing::scratch_dir;
+using testing::shared_dir;
+
+std::string read_text(const fs::path& p) {
+  std::ifstream in(p);
+  return {std::istreambuf_iterator<char>(in), {}};
+}
+
+double relative_error(const Tensor& ours, const Tensor& expected) {
+  double worst = 0, scale = 0;
+  for (int64_t i = 0; i < expected.size(); ++i) {
+    worst = std::max(worst, static_cast<double>(std::fabs(ours[i] - expected[i])));
+    scale = std::max(scale, static_cast<double>(std::fabs(expected[i])));
+  }
+  return worst / scale;
+}
+
+TEST(CliExtract, ReproducesVgg16FixtureFeatures) {
+  BOTTLENECK_REQUIRE_SHARED();
+  auto fixtures = shared_dir() / "fixtures";
+  nlohmann::json manifest = nlohmann::json::parse(std::ifstream(fixtures / "manifest.json"));
+  int index = 0;
+  for (const auto& c : manifest["vgg16"]) {
+    auto out = scratch_dir("extract-vgg16-" + std::to_string(index++));
+    std::string size = std::to_string(int(c["target_size"][0])) + "x" + std::to_string(int(c["target_size"][1]));
+    std::string preprocess = c["preprocess"] == "rescale" ? "rescale=1/255" : std::string(c["preprocess"]);
+    auto r = run_cli({"extract", (fixtures / std::string(c["image"])).string(), "-o", out.string(), "--weights",
+                      (fixtures / "vgg16_random_notop.h5").string(), "--target-size", size, "--preprocess", preprocess,
+                      "--quiet"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    Tensor ours = load_npy((out / "features.npy").string());
+    Tensor expected = load_npy((fixtures / std::string(c["expected"])).string());
+    ASSERT_EQ(ours.shape(), expected.shape());
+    EXPECT_LE(relative_error(ours, expected), 1e-4) << c["expected"];
+    auto meta = nlohmann::json::parse(read_text(out / "meta.json"));
+    EXPECT_EQ(meta["model"], "vgg16");
+    EXPECT_EQ(meta["weights_sha256"].get<std::string>().size(), 64u);
+    EXPECT_EQ(meta["preprocess"], preprocess);
+  }
+}
+
+TEST(CliExtract, ReproducesSqueezeNetFixtureFeatures) {
+  BOTTLENECK_REQUIRE_SHARED();
+  auto fixtures = shared_dir() / "fixtures";
+  nlohmann::json manifest = nlohmann::json::parse(std::ifstream(fixtures / "manifest.json"));
+  const auto& c = manifest["squeezenet"][0];
+  auto out = scratch_dir("extract-squeezenet");
+  auto r = run_cli({"extract", (fixtures / std::string(c["image"])).string(), "-o", out.string(), "--model",
+                    "squeezenet", "--weights", (shared_dir() / "weights/squeezenet_v1.1_keras_notop.h5").string(),
+                    "--quiet"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  Tensor ours = load_npy((out / "features.npy").string());
+  Tensor expected = load_npy((fixtures / std::string(c["expected"])).string());
+  ASSERT_EQ(ours.shape(), expected.shape());
+  EXPECT_LE(relative_error(ours, expected), 1e-4);
+}
+
+// A small class tree of real fixture images plus bad files, through a random SqueezeNet.
+fs::path make_tree(const std::string& name) {
+  auto root = scratch_dir(name);
+  auto images = shared_dir() / "fixtures" / "images";
+  fs::create_directories(root / "cats");
+  fs::create_directories(root / "dogs");
+  fs::copy_file(images / "photo_500x375.jpg", root / "cats" / "a.jpg");
+  fs::copy_file(images / "gray_300x200.jpg", root / "cats" / "b.JPG");
+  fs::copy_file(images / "rgba_320x240.png", root / "dogs" / "c.png");
+  fs::copy_file(images / "tiny_7x5.bmp", root / "dogs" / "e.bmp");
+  std::ofstream(root / "cats" / "notes.txt") << "not an image";
+  std::ofstream(root / "dogs" / "d_text.jpg") << "this is text named .jpg";
+  std::ofstream(root / "dogs" / "d_zero.jpg");
+  return root;
+}
+
+TEST(CliExtract, FolderRowsStayAlignedWhenFilesAreSkipped) {
+  BOTTLENECK_REQUIRE_SHARED();
+  auto root = make_tree("extract-tree");
+  auto out = scratch_dir("extract-tree-out");
+  auto r = run_cli({"extract", root.string(), "-o", out.string(), "--model", "squeezenet", "--weights", "random",
+                    "--target-size", "64x64", "--pooling", "avg", "--batch-size", "2"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("skipped dogs/d_text.jpg"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("skipped dogs/d_zero.jpg"), std::string::npos) << r.err;
+  EXPECT_EQ(read_text(out / "files.txt"), "cats/a.jpg\ncats/b.JPG\ndogs/c.png\ndogs/e.bmp\n");
+  EXPECT_EQ(read_text(out / "classes.txt"), "cats\ndogs\n");
+  EXPECT_EQ(read_npy((out / "labels.npy").string()).to_int32(), (std::vector<int32_t>{0, 0, 1, 1}));
+  Tensor features = load_npy((out / "features.npy").string());
+  EXPECT_EQ(features.shape(), (Shape{4, 512}));
+  auto meta = nlohmann::json::parse(read_text(out / "meta.json"));
+  EXPECT_EQ(meta["count"], 4);
+  EXPECT_EQ(meta["skipped"].size(), 2u);
+
+  // Each row is the features of the file it names: extracting one image alone agrees.
+  auto single = scratch_dir("extract-tree-single");
+  r = run_cli({"extract", (root / "dogs" / "c.png").string(), "-o", single.string(), "--model", "squeezenet",
+               "--weights", "random", "--target-size", "64x64", "--pooling", "avg", "--quiet"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  Tensor alone = load_npy((single / "features.npy").string());
+  for (int64_t i = 0; i < 512; ++i) ASSERT_NEAR(alone[i], features[2 * 512 + i], 1e-5f);
+}
+
+TEST(CliExtract, OnErrorFailLeavesNoOutputs) {
+  BOTTLENECK_REQUIRE_SHARED();
+  auto root = make_tree("extract-fail");
+  auto out = scratch_dir("extract-fail-out");
+  auto r = run_cli({"extract", root.string(), "-o", out.string(), "--model", "squeezenet", "--weights", "random",
+                    "--target-size", "64x64", "--on-error", "fail", "--quiet"});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_EQ(r.err.rfind("error: ", 0), 0u) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  EXPECT_NE(r.err.find("d_text.jpg"), std::string::npos) << r.err;
+  EXPECT_TRUE(fs::is_empty(out)) << "outputs left behind";
+}
+
+TEST(CliExtract, BadArgumentsAreOneLineErrors) {
+  auto out = scratch_dir("extract-bad");
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"extract", "/nonexistent/image.jpg", "-o", out.string(), "--weights", "random"},
+           {"extract", out.string(), "-o", out.string(), "--weights", "random", "--model", "resnet"},
+           {"extract", out.string(), "-o", out.string(), "--weights", "random", "--preprocess", "scale"},
+           {"extract", out.string(), "-o", out.string(), "--weights", "/nonexistent/weights.h5"}}) {
+    auto r = run_cli(args);
+    EXPECT_NE(r.exit_code, 0);
+    EXPECT_EQ(r.err.rfind("error: ", 0), 0u) << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  }
+}
+
+}  // namespace
+}  // namespace bottleneck
