@@ -1,6 +1,7 @@
 #pragma once
 // Keras' image loading, reproduced exactly: Pillow's decoding defaults, its convert('RGB')
 // and its Image.resize filters (keras.preprocessing.image.load_img / img_to_array).
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -19,7 +20,8 @@ struct TargetSize {
   int height = 0;
   int width = 0;
 };
-TargetSize parse_target_size(std::string_view text);  // "224x224" (height x width)
+// "224x224" (height x width), as the CLI takes it; throws Error on anything else.
+TargetSize parse_target_size(std::string_view text);
 
 // An 8-bit RGB image, interleaved, row-major: what Pillow holds after convert('RGB').
 struct Image {
@@ -34,6 +36,7 @@ inline constexpr int64_t max_image_pixels = 2 * 89478485LL;
 
 // Decode a JPEG, PNG, BMP, PPM/PGM or TIFF file (chosen by its content, not its name)
 // and convert it to RGB as Pillow's convert('RGB') does. EXIF orientation is ignored.
+// Errors (unreadable, unsupported, corrupt, truncated, too large) throw Error naming the file.
 Image decode_image(const std::string& path);
 Image decode_image_bytes(const uint8_t* data, size_t size, const std::string& name_for_errors);
 
