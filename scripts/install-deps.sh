@@ -8,7 +8,7 @@ packages=(
   libcli11-dev nlohmann-json3-dev libssl-dev libcurl4-openssl-dev libgtest-dev libbenchmark-dev ccache
 )
 if [[ "${1:-}" == "--bench" ]]; then
-  packages+=(python3-torch python3-torchvision python3-h5py python3-pil python3-numpy time)
+  packages+=(python3-torch python3-torchvision python3-h5py python3-pil python3-numpy time bc)
 fi
 missing=()
 for p in "${packages[@]}"; do

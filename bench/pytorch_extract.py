@@ -1,0 +1,59 @@
+#!/usr/bin/env python3
+"""The PyTorch equivalent of `bottleneck extract DIR`: Keras-style load_img (Pillow,
+nearest resize, RGB), caffe preprocessing, torchvision VGG16 features, np.save.
+Prints one JSON line with images/s. Benchmark-only; not part of the product."""
+import argparse
+import json
+import os
+import time
+
+import numpy as np
+import torch
+import torchvision
+from PIL import Image
+
+KERAS_EXTENSIONS = (".png", ".jpg", ".jpeg", ".bmp", ".ppm", ".tif", ".tiff")
+
+
+def list_images(root):
+    files = []
+    for dirpath, _, names in sorted(os.walk(root)):
+        files += [os.path.join(dirpath, n) for n in sorted(names) if n.lower().endswith(KERAS_EXTENSIONS)]
+    return files
+
+
+def load(path, height, width):
+    img = Image.open(path)
+    if img.mode != "RGB":
+        img = img.convert("RGB")
+    if img.size != (width, height):
+        img = img.resize((width, height), Image.NEAREST)
+    x = np.asarray(img, dtype=np.float32)[..., ::-1] - np.array([103.939, 116.779, 123.68], np.float32)
+    return torch.from_numpy(np.ascontiguousarray(x.transpose(2, 0, 1)))
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("directory")
+    p.add_argument("output")
+    p.add_argument("--height", type=int, default=224)
+    p.add_argument("--width", type=int, default=224)
+    p.add_argument("--batch-size", type=int, default=16)
+    p.add_argument("--threads", type=int, default=2)
+    a = p.parse_args()
+    torch.set_num_threads(a.threads)
+    model = torchvision.models.vgg16().features.eval()
+    files = list_images(a.directory)
+    start = time.perf_counter()
+    outputs = []
+    with torch.no_grad():
+        for i in range(0, len(files), a.batch_size):
+            batch = torch.stack([load(f, a.height, a.width) for f in files[i:i + a.batch_size]])
+            outputs.append(model(batch).permute(0, 2, 3, 1).numpy())
+    np.save(a.output, np.concatenate(outputs))
+    seconds = time.perf_counter() - start
+    print(json.dumps({"images": len(files), "seconds": seconds, "images_per_second": len(files) / seconds}))
+
+
+if __name__ == "__main__":
+    main()
