@@ -4,6 +4,7 @@
 //   auto x = Flatten()(inputs);
 //   x = Dense(256, "relu")(x);
 //   Model model(inputs, Dense(1, "sigmoid")(x));
+#include <functional>
 #include <memory>
 #include <random>
 #include <string>
@@ -17,7 +18,8 @@ namespace bottleneck {
 
 using Rng = std::mt19937_64;
 
-// A weight of a layer with its gradient (same shape, accumulated by backward()).
+// A weight of a layer with its gradient (same shape). backward() adds into `gradient`; the
+// optimizer zeroes it after each update, so it is all zeros between training steps.
 struct Parameter {
   std::string name;  // Keras' variable name within the layer: "kernel", "bias"
   Tensor value;
@@ -26,6 +28,8 @@ struct Parameter {
 
 class Layer {
 public:
+  // `name` must be final: factories pass unique_layer_name(...) when the user gave none, so
+  // layers are named when created, as in Keras.
   explicit Layer(std::string name) : name_(std::move(name)) {}
   virtual ~Layer() = default;
   Layer(const Layer&) = delete;
@@ -35,22 +39,30 @@ public:
   const std::string& name() const { return name_; }
   void set_name(std::string name) { name_ = std::move(name); }
   bool trainable = true;
+  // Set by Model before each training forward: false when no backward() will follow (a frozen
+  // part of the network with nothing trainable before it), so the layer need not keep its inputs.
+  bool backward_follows = true;
 
   // Shapes here exclude the batch axis, as Keras' input_shape does.
   virtual Shape compute_output_shape(const std::vector<Shape>& input_shapes) const = 0;
-  // Keras' build(): creates the weights for these input shapes, initialised from `rng`.
+  // Keras' build(): creates the weights for these input shapes, initialised from `rng`. The
+  // default only records that the layer is built (layers without weights).
   virtual void build(const std::vector<Shape>& input_shapes, Rng& rng);
   bool built() const { return built_; }
 
-  // Forward pass over a batch. With training=true the layer keeps what backward() needs.
+  // Forward pass over a batch. With training=true (and backward_follows) the layer keeps what
+  // backward() needs.
   virtual Tensor forward(const std::vector<Tensor>& inputs, bool training) = 0;
   // Given dLoss/dOutput of the last training forward: adds the parameter gradients (when
   // trainable) and returns dLoss/dInput for each input (empty tensors unless asked for).
+  // The default throws: the layer cannot be trained through.
   virtual std::vector<Tensor> backward(const Tensor& output_gradient, bool need_input_gradients);
 
   // Keras' weights order (kernel before bias); empty for layers without weights.
   virtual std::vector<Parameter*> parameters() { return {}; }
-  // Keras' get_config(): what model_config stores for this layer.
+  int64_t count_params();
+  // Keras' get_config(): what model_config stores for this layer. The default holds name,
+  // trainable and dtype; layers add their own fields.
   virtual nlohmann::json get_config() const;
 
 protected:
@@ -62,8 +74,8 @@ private:
 
 using LayerPtr = std::shared_ptr<Layer>;
 
-// A placeholder in the functional API: which layer produced it (null for an Input) and its
-// shape without the batch axis.
+// A placeholder in the functional API: the node that produced it and its shape without the
+// batch axis.
 struct SymbolicNode;
 class SymbolicTensor {
 public:
@@ -77,17 +89,16 @@ private:
 };
 
 struct SymbolicNode {
-  LayerPtr layer;                      // null for an Input
-  std::vector<SymbolicTensor> inputs;  // what the layer was called on
+  LayerPtr layer;                      // an InputLayer for Input()
+  std::vector<SymbolicTensor> inputs;  // what the layer was called on; empty for an Input
   Shape shape;                         // output shape without the batch axis
-  std::string input_name;              // for an Input: its name
 };
 
-// Calls `layer` on symbolic inputs: checks shapes, names it (Keras' auto-naming) and
-// records the node. Layer handles (below) use this for operator().
+// Calls `layer` on symbolic inputs: checks the shapes and records the node. Layer handles
+// (below) use this for operator().
 SymbolicTensor call_layer(const LayerPtr& layer, const std::vector<SymbolicTensor>& inputs);
 
-// keras.Input(shape): shape without the batch axis.
+// keras.Input(shape): shape without the batch axis; named input_1, input_2, ... by default.
 SymbolicTensor Input(Shape shape, std::string name = "");
 
 // What the factory functions return (Dense(256, "relu"), Conv2D(...)): a shared handle
@@ -108,9 +119,16 @@ private:
 };
 
 // Keras' automatic layer names: the snake_case class name, then "_1", "_2", ... for later
-// layers of the same class ("dense", "dense_1"), as tf.keras names them.
-std::string unique_layer_name(const std::string& snake_case_class);
+// layers of the same class ("dense", "dense_1"), as tf.keras names them. With
+// zero_based=false the first is already "_1" (tf.keras names inputs input_1, input_2, ...).
+std::string unique_layer_name(const std::string& snake_case_class, bool zero_based = true);
+// `name` when given, else unique_layer_name(snake_case_class).
+std::string layer_name_or_default(std::string name, const std::string& snake_case_class);
 // Restarts the counters (keras.backend.clear_session()).
 void clear_session();
+
+// Keras' deserialize_keras_object for layers: rebuilds a layer from {"class_name", "config"}
+// as get_config() wrote it (load_model uses this). Throws Error for an unknown class.
+LayerPtr layer_from_config(const nlohmann::json& class_and_config);
 
 }  // namespace bottleneck

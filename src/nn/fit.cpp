@@ -1,0 +1,186 @@
+// Model.compile / fit / evaluate / train_on_batch: Keras 2.2's training loop. Epoch figures
+// are batch figures taken before each update, averaged weighted by batch size; validation
+// runs after the epoch in inference mode with the same batch size.
+#include <algorithm>
+#include <numeric>
+
+#include "bottleneck/error.hpp"
+#include "bottleneck/model.hpp"
+#include "nn/training_log.hpp"
+
+namespace bottleneck {
+
+namespace {
+
+void check_rows(const Samples& x, const Samples& y, const std::string& what) {
+  if (x.rows() != y.rows())
+    throw Error(what + ": " + std::to_string(x.rows()) + " input samples but " + std::to_string(y.rows()) +
+                " targets");
+}
+
+nn::Figures named(const std::vector<std::string>& names, const std::vector<double>& values) {
+  nn::Figures figures;
+  for (size_t i = 0; i < names.size(); ++i) figures.emplace_back(names[i], values[i]);
+  return figures;
+}
+
+}  // namespace
+
+void Model::compile(std::shared_ptr<Optimizer> optimizer, const std::string& loss,
+                    const std::vector<std::string>& metrics) {
+  if (!optimizer) throw Error("compile: no optimizer given");
+  if (!has_graph()) throw Error("model " + name_ + " has no layers to compile");
+  std::shared_ptr<Loss> loss_function = get_loss(loss);
+  std::vector<std::shared_ptr<Metric>> metric_functions;
+  for (const std::string& metric : metrics)
+    metric_functions.push_back(get_metric(metric, *loss_function, shape_size(output_shape())));
+  optimizer_ = std::move(optimizer);
+  loss_ = std::move(loss_function);
+  metrics_ = std::move(metric_functions);
+  metric_requests_ = metrics;
+}
+
+void Model::compile(const std::string& optimizer, const std::string& loss, const std::vector<std::string>& metrics) {
+  compile(get_optimizer(optimizer), loss, metrics);
+}
+
+std::vector<std::string> Model::metrics_names() const {
+  std::vector<std::string> names{"loss"};
+  for (const auto& metric : metrics_) names.push_back(metric->name());
+  return names;
+}
+
+std::vector<double> Model::batch_figures(const Tensor& y, const Tensor& prediction) const {
+  std::vector<double> figures{loss_->compute(y, prediction, nullptr)};
+  for (const auto& metric : metrics_) figures.push_back(metric->compute(y, prediction));
+  return figures;
+}
+
+std::vector<double> Model::train_on_batch(const Tensor& x, const Tensor& y) {
+  if (!compiled()) throw Error("model " + name_ + " must be compiled before training");
+  if (x.rank() == 0 || y.rank() == 0 || x.dim(0) != y.dim(0))
+    throw Error("train_on_batch: inputs " + shape_to_string(x.shape()) + " and targets " +
+                shape_to_string(y.shape()) + " differ in batch size");
+  mark_backward_nodes();
+  Tensor prediction = forward(x, true);
+  Tensor gradient(prediction.shape());
+  std::vector<double> figures{loss_->compute(y, prediction, &gradient)};
+  for (const auto& metric : metrics_) figures.push_back(metric->compute(y, prediction));
+  backward(gradient);
+  optimizer_->apply_gradients(trainable_parameters());
+  return figures;
+}
+
+std::vector<double> Model::test_on_batch(const Tensor& x, const Tensor& y) {
+  if (!compiled()) throw Error("model " + name_ + " must be compiled before evaluation");
+  return batch_figures(y, forward(x, false));
+}
+
+std::vector<double> Model::evaluate(const Samples& x, const Samples& y, int batch_size, int verbose) {
+  if (!compiled()) throw Error("model " + name_ + " must be compiled before evaluation");
+  if (batch_size <= 0) throw Error("evaluate: batch_size must be positive, got " + std::to_string(batch_size));
+  check_rows(x, y, "evaluate");
+  if (x.rows() == 0) throw Error("evaluate: no samples");
+  std::vector<double> totals(metrics_names().size(), 0.0);
+  nn::ProgressBar progress(x.rows(), verbose);
+  for (int64_t begin = 0; begin < x.rows(); begin += batch_size) {
+    const int64_t end = std::min<int64_t>(begin + batch_size, x.rows());
+    std::vector<double> figures = test_on_batch(x.rows(begin, end), y.rows(begin, end));
+    for (size_t i = 0; i < figures.size(); ++i) totals[i] += figures[i] * static_cast<double>(end - begin);
+    progress.update(end);
+  }
+  for (double& total : totals) total /= static_cast<double>(x.rows());
+  return totals;
+}
+
+History Model::fit(const Samples& x, const Samples& y, const FitOptions& options) {
+  if (!compiled()) throw Error("model " + name_ + " must be compiled before fit");
+  if (options.batch_size <= 0) throw Error("fit: batch_size must be positive, got " + std::to_string(options.batch_size));
+  if (options.validation_split < 0.0 || options.validation_split >= 1.0)
+    throw Error("fit: validation_split must be in [0, 1)");
+  check_rows(x, y, "fit");
+
+  Samples train_x = x, train_y = y;
+  std::optional<ValidationData> validation = options.validation_data;
+  if (validation) {
+    check_rows(validation->x, validation->y, "fit validation_data");
+  } else if (options.validation_split > 0.0) {
+    // Keras takes the last fraction, before any shuffling.
+    const int64_t split_at = static_cast<int64_t>(static_cast<double>(x.rows()) * (1.0 - options.validation_split));
+    train_x = x.slice(0, split_at);
+    train_y = y.slice(0, split_at);
+    validation = ValidationData{x.slice(split_at, x.rows()), y.slice(split_at, y.rows())};
+  }
+  const int64_t samples = train_x.rows();
+  if (samples == 0) throw Error("fit: no training samples");
+  if (validation && options.verbose)
+    nn::print_line("Train on " + std::to_string(samples) + " samples, validate on " +
+                   std::to_string(validation->x.rows()) + " samples");
+
+  const std::vector<std::string> names = metrics_names();
+  std::vector<int64_t> order(samples);
+  std::iota(order.begin(), order.end(), 0);
+  Rng shuffle_rng(options.seed);
+  History history;
+  stop_training = false;
+  for (const auto& callback : options.callbacks) {
+    callback->set_model(this);
+    callback->on_train_begin();
+  }
+  for (int epoch = options.initial_epoch; epoch < options.epochs && !stop_training; ++epoch) {
+    for (const auto& callback : options.callbacks) callback->on_epoch_begin(epoch);
+    if (options.verbose) nn::print_line("Epoch " + std::to_string(epoch + 1) + "/" + std::to_string(options.epochs));
+    if (options.shuffle) std::shuffle(order.begin(), order.end(), shuffle_rng);
+
+    nn::ProgressBar progress(samples, options.verbose);
+    std::vector<double> totals(names.size(), 0.0);
+    for (int64_t begin = 0; begin < samples; begin += options.batch_size) {
+      const int64_t end = std::min<int64_t>(begin + options.batch_size, samples);
+      Tensor batch_x = train_x.gather(order.data() + begin, end - begin);
+      Tensor batch_y = train_y.gather(order.data() + begin, end - begin);
+      std::vector<double> figures = train_on_batch(batch_x, batch_y);
+      for (size_t i = 0; i < figures.size(); ++i) totals[i] += figures[i] * static_cast<double>(end - begin);
+      if (end < samples) {
+        std::vector<double> running(totals.size());
+        for (size_t i = 0; i < totals.size(); ++i) running[i] = totals[i] / static_cast<double>(end);
+        progress.update(end, named(names, running));
+      }
+    }
+    for (double& total : totals) total /= static_cast<double>(samples);
+    Logs logs;
+    for (size_t i = 0; i < names.size(); ++i) logs.set(names[i], totals[i]);
+    if (validation) {
+      std::vector<double> figures = evaluate(validation->x, validation->y, options.batch_size, /*verbose=*/0);
+      for (size_t i = 0; i < names.size(); ++i) logs.set("val_" + names[i], figures[i]);
+    }
+    progress.update(samples, logs.items());
+    history.record(epoch, logs);
+    for (const auto& callback : options.callbacks) callback->on_epoch_end(epoch, logs);
+  }
+  for (const auto& callback : options.callbacks) callback->on_train_end();
+  return history;
+}
+
+std::vector<Tensor> Model::get_weights() const {
+  std::vector<Tensor> weights;
+  for (const LayerPtr& layer : layers())
+    for (const Parameter* p : layer->parameters()) weights.push_back(p->value.clone());
+  return weights;
+}
+
+void Model::set_weights(const std::vector<Tensor>& weights) {
+  std::vector<Parameter*> targets;
+  for (const LayerPtr& layer : layers())
+    for (Parameter* p : layer->parameters()) targets.push_back(p);
+  if (targets.size() != weights.size())
+    throw Error("set_weights: model " + name_ + " has " + std::to_string(targets.size()) + " weights, got " +
+                std::to_string(weights.size()));
+  for (size_t i = 0; i < targets.size(); ++i) {
+    if (targets[i]->value.shape() != weights[i].shape())
+      throw Error("set_weights: weight " + std::to_string(i) + " (" + targets[i]->name + ") has shape " +
+                  shape_to_string(targets[i]->value.shape()) + ", got " + shape_to_string(weights[i].shape()));
+    std::copy(weights[i].begin(), weights[i].end(), targets[i]->value.begin());
+  }
+}
+
+}  // namespace bottleneck

@@ -1,0 +1,263 @@
+// keras.optimizers: Keras 2's update rules in float32, one fused pass per parameter that also
+// zeroes the gradient for the next step.
+#include "bottleneck/optimizers.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+
+#include "bottleneck/error.hpp"
+
+namespace bottleneck {
+
+namespace {
+// Below this many values a parallel region costs more than it saves.
+constexpr int64_t parallel_threshold = 1 << 15;
+}  // namespace
+
+void Optimizer::apply_gradients(const std::vector<Parameter*>& parameters) {
+  float lr_t = lr;
+  if (decay > 0.0f) lr_t = lr * (1.0f / (1.0f + decay * static_cast<float>(iterations)));
+  for (Parameter* p : parameters) {
+    std::vector<Tensor>& slots = slots_[p];
+    if (slots.empty())
+      for (int i = 0; i < slot_count(); ++i) slots.emplace_back(p->value.shape());
+    update(*p, slots, lr_t);
+  }
+  ++iterations;
+}
+
+namespace {
+
+class SGDOptimizer : public Optimizer {
+public:
+  explicit SGDOptimizer(SGDOptions o) : Optimizer(o.lr, o.decay), momentum_(o.momentum), nesterov_(o.nesterov) {}
+  std::string class_name() const override { return "SGD"; }
+  nlohmann::json get_config() const override {
+    return {{"lr", static_cast<double>(lr)},
+            {"momentum", static_cast<double>(momentum_)},
+            {"decay", static_cast<double>(decay)},
+            {"nesterov", nesterov_}};
+  }
+
+protected:
+  int slot_count() const override { return 1; }
+  void update(Parameter& p, std::vector<Tensor>& slots, float lr_t) override {
+    float* w = p.value.data();
+    float* g = p.gradient.data();
+    float* v = slots[0].data();
+    const float m = momentum_;
+    const int64_t n = p.value.size();
+    if (nesterov_) {
+#pragma omp parallel for if (n > parallel_threshold)
+      for (int64_t i = 0; i < n; ++i) {
+        v[i] = m * v[i] - lr_t * g[i];
+        w[i] = w[i] + (m * v[i] - lr_t * g[i]);
+        g[i] = 0.0f;
+      }
+    } else {
+#pragma omp parallel for if (n > parallel_threshold)
+      for (int64_t i = 0; i < n; ++i) {
+        v[i] = m * v[i] - lr_t * g[i];
+        w[i] = w[i] + v[i];
+        g[i] = 0.0f;
+      }
+    }
+  }
+
+private:
+  float momentum_;
+  bool nesterov_;
+};
+
+class AdadeltaOptimizer : public Optimizer {
+public:
+  explicit AdadeltaOptimizer(AdadeltaOptions o) : Optimizer(o.lr, o.decay), rho_(o.rho), epsilon_(o.epsilon) {}
+  std::string class_name() const override { return "Adadelta"; }
+  nlohmann::json get_config() const override {
+    return {{"lr", static_cast<double>(lr)},
+            {"rho", static_cast<double>(rho_)},
+            {"decay", static_cast<double>(decay)},
+            {"epsilon", static_cast<double>(epsilon_)}};
+  }
+
+protected:
+  int slot_count() const override { return 2; }
+  void update(Parameter& p, std::vector<Tensor>& slots, float lr_t) override {
+    float* w = p.value.data();
+    float* g = p.gradient.data();
+    float* a = slots[0].data();  // running mean of g^2
+    float* u = slots[1].data();  // running mean of update^2
+    const float rho = rho_, eps = epsilon_;
+    const int64_t n = p.value.size();
+#pragma omp parallel for if (n > parallel_threshold)
+    for (int64_t i = 0; i < n; ++i) {
+      const float new_a = rho * a[i] + (1.0f - rho) * (g[i] * g[i]);
+      // Keras uses the new accumulator and the old delta accumulator.
+      const float d = g[i] * std::sqrt(u[i] + eps) / std::sqrt(new_a + eps);
+      w[i] = w[i] - lr_t * d;
+      u[i] = rho * u[i] + (1.0f - rho) * (d * d);
+      a[i] = new_a;
+      g[i] = 0.0f;
+    }
+  }
+
+private:
+  float rho_, epsilon_;
+};
+
+class RMSpropOptimizer : public Optimizer {
+public:
+  explicit RMSpropOptimizer(RMSpropOptions o) : Optimizer(o.lr, o.decay), rho_(o.rho), epsilon_(o.epsilon) {}
+  std::string class_name() const override { return "RMSprop"; }
+  nlohmann::json get_config() const override {
+    return {{"lr", static_cast<double>(lr)},
+            {"rho", static_cast<double>(rho_)},
+            {"decay", static_cast<double>(decay)},
+            {"epsilon", static_cast<double>(epsilon_)}};
+  }
+
+protected:
+  int slot_count() const override { return 1; }
+  void update(Parameter& p, std::vector<Tensor>& slots, float lr_t) override {
+    float* w = p.value.data();
+    float* g = p.gradient.data();
+    float* a = slots[0].data();
+    const float rho = rho_, eps = epsilon_;
+    const int64_t n = p.value.size();
+#pragma omp parallel for if (n > parallel_threshold)
+    for (int64_t i = 0; i < n; ++i) {
+      a[i] = rho * a[i] + (1.0f - rho) * (g[i] * g[i]);
+      w[i] = w[i] - lr_t * g[i] / (std::sqrt(a[i]) + eps);
+      g[i] = 0.0f;
+    }
+  }
+
+private:
+  float rho_, epsilon_;
+};
+
+class AdamOptimizer : public Optimizer {
+public:
+  explicit AdamOptimizer(AdamOptions o)
+      : Optimizer(o.lr, o.decay), beta_1_(o.beta_1), beta_2_(o.beta_2), epsilon_(o.epsilon) {}
+  std::string class_name() const override { return "Adam"; }
+  nlohmann::json get_config() const override {
+    return {{"lr", static_cast<double>(lr)},           {"beta_1", static_cast<double>(beta_1_)},
+            {"beta_2", static_cast<double>(beta_2_)},  {"decay", static_cast<double>(decay)},
+            {"epsilon", static_cast<double>(epsilon_)}, {"amsgrad", false}};
+  }
+
+protected:
+  int slot_count() const override { return 2; }
+  void update(Parameter& p, std::vector<Tensor>& slots, float lr_t) override {
+    const float t = static_cast<float>(iterations + 1);
+    const float step = lr_t * (std::sqrt(1.0f - std::pow(beta_2_, t)) / (1.0f - std::pow(beta_1_, t)));
+    float* w = p.value.data();
+    float* g = p.gradient.data();
+    float* m = slots[0].data();
+    float* v = slots[1].data();
+    const float b1 = beta_1_, b2 = beta_2_, eps = epsilon_;
+    const int64_t n = p.value.size();
+#pragma omp parallel for if (n > parallel_threshold)
+    for (int64_t i = 0; i < n; ++i) {
+      m[i] = b1 * m[i] + (1.0f - b1) * g[i];
+      v[i] = b2 * v[i] + (1.0f - b2) * (g[i] * g[i]);
+      w[i] = w[i] - step * m[i] / (std::sqrt(v[i]) + eps);
+      g[i] = 0.0f;
+    }
+  }
+
+private:
+  float beta_1_, beta_2_, epsilon_;
+};
+
+class AdagradOptimizer : public Optimizer {
+public:
+  explicit AdagradOptimizer(AdagradOptions o) : Optimizer(o.lr, o.decay), epsilon_(o.epsilon) {}
+  std::string class_name() const override { return "Adagrad"; }
+  nlohmann::json get_config() const override {
+    return {{"lr", static_cast<double>(lr)}, {"epsilon", static_cast<double>(epsilon_)},
+            {"decay", static_cast<double>(decay)}};
+  }
+
+protected:
+  int slot_count() const override { return 1; }
+  void update(Parameter& p, std::vector<Tensor>& slots, float lr_t) override {
+    float* w = p.value.data();
+    float* g = p.gradient.data();
+    float* a = slots[0].data();
+    const float eps = epsilon_;
+    const int64_t n = p.value.size();
+#pragma omp parallel for if (n > parallel_threshold)
+    for (int64_t i = 0; i < n; ++i) {
+      a[i] = a[i] + g[i] * g[i];
+      w[i] = w[i] - lr_t * g[i] / (std::sqrt(a[i]) + eps);
+      g[i] = 0.0f;
+    }
+  }
+
+private:
+  float epsilon_;
+};
+
+std::string lower(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
+  return text;
+}
+
+}  // namespace
+
+std::shared_ptr<Optimizer> SGD(SGDOptions options) { return std::make_shared<SGDOptimizer>(options); }
+std::shared_ptr<Optimizer> Adadelta(AdadeltaOptions options) { return std::make_shared<AdadeltaOptimizer>(options); }
+std::shared_ptr<Optimizer> RMSprop(RMSpropOptions options) { return std::make_shared<RMSpropOptimizer>(options); }
+std::shared_ptr<Optimizer> Adam(AdamOptions options) { return std::make_shared<AdamOptimizer>(options); }
+std::shared_ptr<Optimizer> Adagrad(AdagradOptions options) { return std::make_shared<AdagradOptimizer>(options); }
+
+std::shared_ptr<Optimizer> get_optimizer(const std::string& name) {
+  const std::string key = lower(name);
+  if (key == "sgd") return SGD();
+  if (key == "adadelta") return Adadelta();
+  if (key == "rmsprop") return RMSprop();
+  if (key == "adam") return Adam();
+  if (key == "adagrad") return Adagrad();
+  throw Error("unknown optimizer '" + name + "' (known: sgd, adadelta, rmsprop, adam, adagrad)");
+}
+
+std::shared_ptr<Optimizer> optimizer_from_config(const nlohmann::json& class_and_config) {
+  const std::string class_name = class_and_config.at("class_name").get<std::string>();
+  const nlohmann::json& config = class_and_config.at("config");
+  // Keras 2 writes "lr"; tf.keras writes "learning_rate".
+  auto number = [&](const char* key, float fallback) {
+    if (std::string(key) == "lr" && !config.contains("lr") && config.contains("learning_rate"))
+      return config["learning_rate"].get<float>();
+    return config.contains(key) && config[key].is_number() ? config[key].get<float>() : fallback;
+  };
+  const std::string key = lower(class_name);
+  if (key == "sgd") {
+    SGDOptions d;
+    return SGD({number("lr", d.lr), number("momentum", d.momentum), number("decay", d.decay),
+                config.value("nesterov", d.nesterov)});
+  }
+  if (key == "adadelta") {
+    AdadeltaOptions d;
+    return Adadelta({number("lr", d.lr), number("rho", d.rho), number("epsilon", d.epsilon), number("decay", d.decay)});
+  }
+  if (key == "rmsprop") {
+    RMSpropOptions d;
+    return RMSprop({number("lr", d.lr), number("rho", d.rho), number("epsilon", d.epsilon), number("decay", d.decay)});
+  }
+  if (key == "adam") {
+    AdamOptions d;
+    if (config.value("amsgrad", false)) throw Error("Adam with amsgrad is not supported");
+    return Adam({number("lr", d.lr), number("beta_1", d.beta_1), number("beta_2", d.beta_2),
+                 number("epsilon", d.epsilon), number("decay", d.decay)});
+  }
+  if (key == "adagrad") {
+    AdagradOptions d;
+    return Adagrad({number("lr", d.lr), number("epsilon", d.epsilon), number("decay", d.decay)});
+  }
+  throw Error("unknown optimizer class '" + class_name + "' (known: SGD, Adadelta, RMSprop, Adam, Adagrad)");
+}
+
+}  // namespace bottleneck
