@@ -235,6 +235,11 @@ TEST(ReadWeightsFile, Keras3WeightsLayoutWithNestedModel) {
       write(root, std::string("layers/") + name + "/vars/0", counting({4, 4}, 0));
       write(root, std::string("layers/") + name + "/vars/1", counting({4}, 100));
     }
+    root.create_group("layers/dropout/vars");
+    std::vector<int32_t> seed_state{1337, 0};
+    root.open_group("layers/dropout").write_dataset("seed_generator/vars/0", {2}, std::span<const int32_t>(seed_state));
+    root.create_group("layers/multi_head_attention/vars");
+    write(root, "layers/multi_head_attention/query_dense/vars/0", counting({4, 2, 2}, 0));
     root.create_group("layers/functional/vars");
     write(root, "layers/functional/layers/conv2d/vars/0", counting({3, 3, 3, 8}, 0));
     write(root, "layers/functional/layers/conv2d/vars/1", counting({8}, 0));
@@ -244,8 +249,11 @@ TEST(ReadWeightsFile, Keras3WeightsLayoutWithNestedModel) {
   EXPECT_EQ(file.format, "keras3");
   std::vector<std::string> names;
   for (const auto& layer : file.layers) names.push_back(layer.name);
-  EXPECT_EQ(names, (std::vector<std::string>{"dense", "dense_2", "dense_10", "functional/conv2d",
-                                             "functional/max_pooling2d", "input_layer"}));
+  // Natural order; the dropout's seed-generator state (integers) is not a weight.
+  EXPECT_EQ(names, (std::vector<std::string>{"dense", "dense_2", "dense_10", "dropout", "functional/conv2d",
+                                             "functional/max_pooling2d", "input_layer", "multi_head_attention",
+                                             "multi_head_attention/query_dense"}));
+  EXPECT_TRUE(file.find("dropout")->variables.empty());
   const LayerWeights* dense = file.find("dense_10");
   ASSERT_EQ(dense->variables.size(), 2u);
   EXPECT_EQ(dense->variables[0].name, "vars/0");
@@ -310,38 +318,52 @@ TEST(ReadWeightsFile, HdfWithoutKerasLayoutIsAnError) {
   EXPECT_NE(message.find("not a Keras weights file"), std::string::npos) << message;
 }
 
-// A header that claims 2^40 x 2^40 values is refused before anything that size is
-// allocated (it would be 4 EiB).
-TEST(ReadWeightsFile, AbsurdDatasetShapeIsRefused) {
-  std::string path = (scratch_dir("weights_absurd") / "w.h5").string();
+// A file whose (7, 11) kernel's header was edited to claim the shape (rows, columns).
+std::string kernel_file_claiming(const std::string& name, uint64_t rows, uint64_t columns) {
+  std::string path = (scratch_dir(name) / "w.h5").string();
   build_file(path, [](const hdf5::Group& root) {
     root.write_strings("layer_names", {"dense"}, StringStorage::fixed_length);
     hdf5::Group dense = root.create_group("dense");
     dense.write_strings("weight_names", {"kernel"}, StringStorage::fixed_length);
     write(dense, "kernel", counting({7, 11}, 0));
   });
-  // Patch the dataspace message's dimensions (little-endian 7 then 11; HDF5 stores the
-  // maximum dimensions the same way right after) to 2^40 each.
   std::string bytes;
   {
     std::ifstream in(path, std::ios::binary);
     bytes.assign(std::istreambuf_iterator<char>(in), {});
   }
-  std::string dims(16, '\0');
-  dims[0] = 7;
-  dims[8] = 11;
-  std::string huge(16, '\0');
-  huge[5] = huge[13] = 1;  // 1 << 40
+  // The dataspace message holds the dimensions as little-endian 64-bit numbers, and the
+  // maximum dimensions the same way right after.
+  auto little_endian = [](uint64_t a, uint64_t b) {
+    std::string out;
+    for (uint64_t v : {a, b})
+      for (int i = 0; i < 8; ++i) out += static_cast<char>((v >> (8 * i)) & 0xff);
+    return out;
+  };
+  const std::string original = little_endian(7, 11), claimed = little_endian(rows, columns);
   int patched = 0;
-  for (size_t at = bytes.find(dims); at != std::string::npos; at = bytes.find(dims, at + 16), ++patched)
-    bytes.replace(at, 16, huge);
-  ASSERT_GE(patched, 1);
-  ASSERT_LE(patched, 2);
+  for (size_t at = bytes.find(original); at != std::string::npos; at = bytes.find(original, at + 16), ++patched)
+    bytes.replace(at, 16, claimed);
+  EXPECT_TRUE(patched == 1 || patched == 2) << patched;
   std::ofstream(path, std::ios::binary) << bytes;
+  return path;
+}
+
+// Refused before anything that size is allocated (it would be 4 EiB).
+TEST(ReadWeightsFile, AbsurdDatasetShapeIsRefused) {
+  std::string path = kernel_file_claiming("weights_absurd", uint64_t{1} << 40, uint64_t{1} << 40);
   std::string message = error_of([&] { read_weights_file(path); });
   EXPECT_NE(message.find(path), std::string::npos) << message;
-  EXPECT_NE(message.find("kernel"), std::string::npos) << message;
+  EXPECT_NE(message.find("/dense/kernel"), std::string::npos) << message;
   EXPECT_NE(message.find("absurd shape"), std::string::npos) << message;
+}
+
+// 64 MiB of float32 claimed by a file of a few KiB.
+TEST(ReadWeightsFile, DatasetLargerThanTheFileIsRefused) {
+  std::string path = kernel_file_claiming("weights_overlong", 1 << 20, 16);
+  std::string message = error_of([&] { read_weights_file(path); });
+  EXPECT_NE(message.find(path), std::string::npos) << message;
+  EXPECT_NE(message.find("larger than the file"), std::string::npos) << message;
 }
 
 // ---------------------------------------------------------------------------------------

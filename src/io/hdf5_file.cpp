@@ -227,6 +227,7 @@ std::vector<std::string> Group::read_strings(std::string_view attribute) const {
     Handle memory_type(H5Tcopy(H5T_C_S1));
     H5Tset_size(memory_type.get(), H5T_VARIABLE);
     H5Tset_cset(memory_type.get(), H5Tget_cset(type.get()));  // HDF5 converts no character sets
+    if (count > max_attribute_bytes / static_cast<int64_t>(sizeof(char*))) fail(what + " is absurdly large");
     std::vector<char*> pointers(static_cast<size_t>(count), nullptr);
     if (count > 0 && H5Aread(handle.get(), memory_type.get(), pointers.data()) < 0) fail_hdf5("cannot read " + what);
     for (const char* p : pointers) values.emplace_back(p ? p : "");
@@ -301,6 +302,13 @@ void Group::write_empty_float64_array(std::string_view attribute) const {
 }
 
 // ---------------------------------------------------------------------------------------
+bool Group::holds_integers(std::string_view relative) const {
+  Handle dataset(H5Dopen2(handle_.get(), std::string(relative).c_str(), H5P_DEFAULT));
+  if (!dataset.valid()) fail_hdf5("cannot open dataset " + path_of(relative));
+  Handle type(H5Dget_type(dataset.get()));
+  return type.valid() && H5Tget_class(type.get()) == H5T_INTEGER;
+}
+
 Tensor Group::read_float_dataset(std::string_view relative) const {
   const std::string path = path_of(relative);
   Handle dataset(H5Dopen2(handle_.get(), std::string(relative).c_str(), H5P_DEFAULT));
@@ -312,8 +320,15 @@ Tensor Group::read_float_dataset(std::string_view relative) const {
   const size_t size = H5Tget_size(type.get());
   if (H5Tget_class(type.get()) != H5T_FLOAT || (size != 4 && size != 8))
     fail("dataset " + path + " holds " + describe_type(type.get()) + ", expected float32 or float64");
-  if (bounded_count(shape, max_dataset_values) < 0)
-    fail("dataset " + path + " has an absurd shape " + shape_to_string(shape));
+  const int64_t count = bounded_count(shape, max_dataset_values);
+  if (count < 0) fail("dataset " + path + " has an absurd shape " + shape_to_string(shape));
+  // Uncompressed data cannot be larger than the file; a damaged header can claim so.
+  Handle creation(H5Dget_create_plist(dataset.get()));
+  Handle file(H5Iget_file_id(dataset.get()));
+  hsize_t file_size = 0;
+  if (creation.valid() && file.valid() && H5Pget_layout(creation.get()) == H5D_CONTIGUOUS &&
+      H5Fget_filesize(file.get(), &file_size) >= 0 && static_cast<hsize_t>(count) * size > file_size)
+    fail("dataset " + path + " of shape " + shape_to_string(shape) + " is larger than the file: damaged file");
   Tensor values(shape);
   if (values.size() > 0 &&
       H5Dread(dataset.get(), H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()) < 0)
@@ -353,9 +368,10 @@ File::File(Handle handle, std::string display_path) : handle_(std::move(handle))
 
 File File::open_read_only(const std::string& path) {
   silence_hdf5();
-  std::error_code ignored;
-  const auto status = std::filesystem::status(path, ignored);
-  if (!std::filesystem::exists(status)) throw Error("cannot open " + path + ": no such file");
+  std::error_code error;
+  const auto status = std::filesystem::status(path, error);
+  if (!std::filesystem::exists(status))
+    throw Error("cannot open " + path + ": " + (error ? error.message() : std::string("no such file")));
   if (std::filesystem::is_directory(status)) throw Error("cannot open " + path + ": it is a directory");
   const htri_t is_hdf5 = H5Fis_hdf5(path.c_str());
   if (is_hdf5 < 0) throw Error("cannot open " + path + hdf5_reason());

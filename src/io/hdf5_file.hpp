@@ -78,6 +78,8 @@ public:
   // An empty 1-D float64 attribute: how h5py stores an empty list.
   void write_empty_float64_array(std::string_view attribute) const;
 
+  // Whether the dataset's elements are integers (of any width or sign).
+  bool holds_integers(std::string_view relative) const;
   // A float32 or float64 dataset, as float32. Refuses other types and absurd sizes.
   Tensor read_float_dataset(std::string_view relative) const;
   void write_dataset(std::string_view relative, const Shape& shape, std::span<const float> values) const;

@@ -96,34 +96,40 @@ std::vector<std::string> naturally_sorted_children(const hdf5::Group& group) {
   return names;
 }
 
-// Keras 3: a layer's variables are vars/0, vars/1, ...; its sublayers are groups beside
-// vars, a nested model's under layers/. A layer is named by its path below /layers with
-// the layers/ steps left out ("functional/conv2d"). Containers whose own vars are empty
-// (models, wrappers) are not listed.
-void read_keras3_layer(const hdf5::Group& group, const std::string& name, int depth, std::vector<LayerWeights>& layers) {
+// Keras 3 saves each object's variables as <path>/vars/0, 1, ...: a model's layers under
+// layers/<snake_case_class>[_N], a layer's sub-objects (a Dense inside an attention layer,
+// a Dropout's seed generator) under their attribute names. Every member of a layers/
+// group is listed (weightless ones too), models themselves only when they own weights,
+// other sub-objects only when they hold float weights. Integer variables are state
+// (seed generators, counters), not weights, and are left out. Names are paths below
+// /layers without the layers/ steps: "functional/conv2d".
+void read_keras3_object(const hdf5::Group& group, const std::string& name, bool layer_member, int depth,
+                        std::vector<LayerWeights>& layers) {
   if (depth > max_keras3_depth)
-    throw Error(group.file_path() + ": layers nested deeper than " + std::to_string(max_keras3_depth) + " at " +
+    throw Error(group.file_path() + ": objects nested deeper than " + std::to_string(max_keras3_depth) + " at " +
                 group.object_path());
   LayerWeights layer{name, {}};
-  std::vector<std::string> sublayers;
+  std::vector<std::string> children;
   for (const std::string& child : naturally_sorted_children(group)) {
     if (!has_group(group, child)) continue;
-    if (child == "vars") {
-      hdf5::Group vars = group.open_group(child);
-      for (const std::string& variable : naturally_sorted_children(vars))
-        layer.variables.push_back({"vars/" + variable, vars.read_float_dataset(variable)});
-    } else {
-      sublayers.push_back(child);
+    if (child != "vars") {
+      children.push_back(child);
+      continue;
     }
+    hdf5::Group vars = group.open_group(child);
+    for (const std::string& variable : naturally_sorted_children(vars))
+      if (!vars.holds_integers(variable))
+        layer.variables.push_back({"vars/" + variable, vars.read_float_dataset(variable)});
   }
-  if (!layer.variables.empty() || sublayers.empty()) layers.push_back(std::move(layer));
-  for (const std::string& child : sublayers) {
+  const bool is_model = std::find(children.begin(), children.end(), "layers") != children.end();
+  if (!layer.variables.empty() || (layer_member && !is_model)) layers.push_back(std::move(layer));
+  for (const std::string& child : children) {
     hdf5::Group sub = group.open_group(child);
     if (child == "layers") {
-      for (const std::string& nested : naturally_sorted_children(sub))
-        if (has_group(sub, nested)) read_keras3_layer(sub.open_group(nested), name + "/" + nested, depth + 1, layers);
+      for (const std::string& member : naturally_sorted_children(sub))
+        if (has_group(sub, member)) read_keras3_object(sub.open_group(member), name + "/" + member, true, depth + 1, layers);
     } else {
-      read_keras3_layer(sub, name + "/" + child, depth + 1, layers);
+      read_keras3_object(sub, name + "/" + child, false, depth + 1, layers);
     }
   }
 }
@@ -131,7 +137,7 @@ void read_keras3_layer(const hdf5::Group& group, const std::string& name, int de
 std::vector<LayerWeights> read_keras3_layers(const hdf5::Group& layers_group) {
   std::vector<LayerWeights> layers;
   for (const std::string& name : naturally_sorted_children(layers_group))
-    if (has_group(layers_group, name)) read_keras3_layer(layers_group.open_group(name), name, 1, layers);
+    if (has_group(layers_group, name)) read_keras3_object(layers_group.open_group(name), name, true, 1, layers);
   return layers;
 }
 
