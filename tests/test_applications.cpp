@@ -10,7 +10,7 @@
 #include "bottleneck/image.hpp"
 #include "bottleneck/npy.hpp"
 #include "bottleneck/preprocessing.hpp"
-#include "test_support.hpp"
+#include "support.hpp"
 
 namespace bottleneck {
 namespace {

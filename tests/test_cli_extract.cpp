@@ -5,8 +5,10 @@
 #include <cmath>
 #include <fstream>
 
+#include <nlohmann/json.hpp>
+
 #include "bottleneck/npy.hpp"
-#include "test_support.hpp"
+#include "support.hpp"
 
 namespace bottleneck {
 namespace {

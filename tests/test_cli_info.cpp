@@ -4,7 +4,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "test_support.hpp"
+#include "support.hpp"
 
 namespace bottleneck {
 namespace {

@@ -4,7 +4,7 @@
 
 #include "bottleneck/data.hpp"
 #include "bottleneck/error.hpp"
-#include "test_support.hpp"
+#include "support.hpp"
 
 namespace bottleneck {
 namespace {

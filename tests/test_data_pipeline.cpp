@@ -9,7 +9,7 @@
 #include "bottleneck/data.hpp"
 #include "bottleneck/error.hpp"
 #include "bottleneck/npy.hpp"
-#include "test_support.hpp"
+#include "support.hpp"
 
 namespace bottleneck {
 namespace {

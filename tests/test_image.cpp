@@ -15,7 +15,7 @@
 #include "bottleneck/error.hpp"
 #include "bottleneck/image.hpp"
 #include "bottleneck/npy.hpp"
-#include "test_support.hpp"
+#include "support.hpp"
 
 namespace bottleneck {
 namespace {

@@ -8,7 +8,7 @@
 #include "bottleneck/layers/core.hpp"
 #include "bottleneck/model.hpp"
 #include "bottleneck/weights_file.hpp"
-#include "test_support.hpp"
+#include "support.hpp"
 
 namespace bottleneck {
 namespace {

@@ -9,7 +9,7 @@
 #include "bottleneck/layers/core.hpp"
 #include "bottleneck/model.hpp"
 #include "bottleneck/npy.hpp"
-#include "test_support.hpp"
+#include "support.hpp"
 
 namespace bottleneck {
 namespace {

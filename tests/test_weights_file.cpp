@@ -9,7 +9,7 @@
 #include "bottleneck/error.hpp"
 #include "bottleneck/weights_file.hpp"
 #include "io/hdf5_file.hpp"
-#include "test_support.hpp"
+#include "support.hpp"
 
 namespace bottleneck {
 namespace {

@@ -18,9 +18,6 @@ namespace bottleneck::cli {
 
 namespace {
 
-// Kept equal to the project version in CMakeLists.txt and main.cpp's --version.
-constexpr const char* bottleneck_version = "0.1.0";
-
 std::string cpu_isa_name(dnnl::cpu_isa isa) {
   switch (isa) {
     case dnnl::cpu_isa::sse41: return "sse41";
@@ -53,7 +50,7 @@ std::string tiff_version() {
 
 void print_environment() {
   const dnnl_version_t* dnnl = dnnl_version();
-  std::printf("bottleneck %s\n", bottleneck_version);
+  std::printf("bottleneck %s\n", BOTTLENECK_VERSION);
   const std::string commit = dnnl->hash && std::string(dnnl->hash) != "N/A" ? std::string(" (") + dnnl->hash + ")" : "";
   std::printf("oneDNN %d.%d.%d%s\n", dnnl->major, dnnl->minor, dnnl->patch, commit.c_str());
   std::printf("CPU ISA (oneDNN): %s\n", cpu_isa_name(dnnl::get_effective_cpu_isa()).c_str());

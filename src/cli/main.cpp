@@ -36,7 +36,7 @@ std::string one_line(std::string message) {
 int main(int argc, char** argv) {
   CLI::App app{"bottleneck: transfer learning from pretrained CNNs (Keras' workflow, native C++)", "bottleneck"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", "bottleneck 0.1.0");
+  app.set_version_flag("--version", std::string("bottleneck ") + BOTTLENECK_VERSION);
   for (const auto& command : bottleneck::cli::registered_commands()) command.setup(app);
   try {
     app.parse(argc, argv);

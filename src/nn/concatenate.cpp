@@ -40,6 +40,12 @@ nlohmann::json ConcatenateLayer::get_config() const {
   return c;
 }
 
+LayerPtr ConcatenateLayer::from_config(const nlohmann::json& c) {
+  int axis = c.value("axis", -1);
+  if (axis != -1 && axis != 3) throw Error("Concatenate '" + c.at("name").get<std::string>() + "': only the channel axis is supported");
+  return std::make_shared<ConcatenateLayer>(c.at("name").get<std::string>());
+}
+
 LayerHandle<ConcatenateLayer> Concatenate(std::string name) {
   return LayerHandle<ConcatenateLayer>(std::make_shared<ConcatenateLayer>(std::move(name)));
 }

@@ -87,6 +87,20 @@ nlohmann::json Conv2DLayer::get_config() const {
   return c;
 }
 
+LayerPtr Conv2DLayer::from_config(const nlohmann::json& c) {
+  if (c.value("data_format", "channels_last") != "channels_last")
+    throw Error("Conv2D '" + c.at("name").get<std::string>() + "': only channels_last is supported");
+  auto pair = [&](const char* key, int64_t fallback) {
+    return c.contains(key) ? std::pair{c[key][0].get<int64_t>(), c[key][1].get<int64_t>()} : std::pair{fallback, fallback};
+  };
+  auto [kh, kw] = pair("kernel_size", 3);
+  auto [sh, sw] = pair("strides", 1);
+  return std::make_shared<Conv2DLayer>(
+      c.at("filters").get<int64_t>(),
+      Conv2DOptions{kh, kw, sh, sw, c.value("padding", "valid"), c.value("activation", "linear"),
+                    c.value("use_bias", true), c.at("name").get<std::string>()});
+}
+
 LayerHandle<Conv2DLayer> Conv2D(int64_t filters, Conv2DOptions options) {
   return LayerHandle<Conv2DLayer>(std::make_shared<Conv2DLayer>(filters, std::move(options)));
 }

@@ -80,6 +80,21 @@ nlohmann::json Pooling2DLayer::get_config() const {
   return c;
 }
 
+LayerPtr Pooling2DLayer::max_pooling_from_config(const nlohmann::json& c) {
+  Pooling2DOptions o{.padding = c.value("padding", "valid"), .name = c.at("name").get<std::string>()};
+  if (c.contains("pool_size")) o.pool_h = c["pool_size"][0], o.pool_w = c["pool_size"][1];
+  if (c.contains("strides") && !c["strides"].is_null()) o.stride_h = c["strides"][0], o.stride_w = c["strides"][1];
+  return std::make_shared<Pooling2DLayer>(Kind::max_pooling, o);
+}
+
+LayerPtr Pooling2DLayer::global_average_from_config(const nlohmann::json& c) {
+  return std::make_shared<Pooling2DLayer>(Kind::global_average, Pooling2DOptions{.name = c.at("name").get<std::string>()});
+}
+
+LayerPtr Pooling2DLayer::global_max_from_config(const nlohmann::json& c) {
+  return std::make_shared<Pooling2DLayer>(Kind::global_max, Pooling2DOptions{.name = c.at("name").get<std::string>()});
+}
+
 LayerHandle<Pooling2DLayer> MaxPooling2D(Pooling2DOptions options) {
   return LayerHandle<Pooling2DLayer>(std::make_shared<Pooling2DLayer>(Kind::max_pooling, std::move(options)));
 }

@@ -32,6 +32,7 @@ public:
   std::vector<Tensor> backward(const Tensor& output_gradient, bool need_input_gradients) override;
   std::vector<Parameter*> parameters() override;
   nlohmann::json get_config() const override;
+  static LayerPtr from_config(const nlohmann::json& config);
 
   Parameter& kernel() { return kernel_; }
   Parameter& bias() { return bias_; }

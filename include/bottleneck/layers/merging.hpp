@@ -15,6 +15,7 @@ public:
   Tensor forward(const std::vector<Tensor>& inputs, bool training) override;
   std::vector<Tensor> backward(const Tensor& output_gradient, bool need_input_gradients) override;
   nlohmann::json get_config() const override;
+  static LayerPtr from_config(const nlohmann::json& config);
 
 private:
   std::vector<int64_t> input_channels_;

@@ -30,6 +30,9 @@ public:
   Tensor forward(const std::vector<Tensor>& inputs, bool training) override;
   std::vector<Tensor> backward(const Tensor& output_gradient, bool need_input_gradients) override;
   nlohmann::json get_config() const override;
+  static LayerPtr max_pooling_from_config(const nlohmann::json& config);
+  static LayerPtr global_average_from_config(const nlohmann::json& config);
+  static LayerPtr global_max_from_config(const nlohmann::json& config);
 
 private:
   Kind kind_;
