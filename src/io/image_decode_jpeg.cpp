@@ -3,6 +3,7 @@
 // 3 -> RGB, 4 -> CMYK read inverted ("CMYK;I": Adobe's convention, which Pillow assumes).
 #include <csetjmp>
 #include <cstdio>
+#include <memory>
 
 // jpeglib.h needs size_t and FILE declared first.
 #include <jerror.h>
@@ -35,9 +36,13 @@ void note_warning(j_common_ptr cinfo, int level) {
   if (level < 0 && cinfo->err->msg_code == JWRN_JPEG_EOF) reinterpret_cast<JpegErrors*>(cinfo->err)->truncated = true;
 }
 
-struct DestroyOnExit {
-  jpeg_decompress_struct* cinfo;
-  ~DestroyOnExit() { jpeg_destroy_decompress(cinfo); }  // safe on a zeroed, never-created struct
+// Everything libjpeg and the callbacks change lives here, on the heap: after a longjmp,
+// locals changed since setjmp would be indeterminate.
+struct JpegState {
+  jpeg_decompress_struct cinfo{};
+  JpegErrors errors{};
+  DecodedImage image;
+  ~JpegState() { jpeg_destroy_decompress(&cinfo); }  // safe on a zeroed, never-created struct
 };
 
 PixelMode mode_for(int components, const std::string& name) {
@@ -67,11 +72,9 @@ J_COLOR_SPACE output_space(PixelMode mode) {
 }  // namespace
 
 DecodedImage decode_jpeg(const EncodedImage& file) {
-  // Everything with a destructor exists before setjmp, so the longjmp skips none of them.
-  jpeg_decompress_struct cinfo{};
-  JpegErrors errors{};
-  DestroyOnExit destroy{&cinfo};
-  DecodedImage image;
+  auto state = std::make_unique<JpegState>();
+  jpeg_decompress_struct& cinfo = state->cinfo;
+  JpegErrors& errors = state->errors;
   cinfo.err = jpeg_std_error(&errors.manager);
   errors.manager.error_exit = jump_on_error;
   errors.manager.emit_message = note_warning;
@@ -81,6 +84,7 @@ DecodedImage decode_jpeg(const EncodedImage& file) {
   jpeg_mem_src(&cinfo, file.data, static_cast<unsigned long>(file.size));
   jpeg_read_header(&cinfo, TRUE);
   const PixelMode mode = mode_for(cinfo.num_components, file.name);
+  DecodedImage& image = state->image;
   image = allocate_decoded_image(cinfo.image_width, cinfo.image_height, mode, file.name);
   cinfo.out_color_space = output_space(mode);
   jpeg_start_decompress(&cinfo);
@@ -98,7 +102,7 @@ DecodedImage decode_jpeg(const EncodedImage& file) {
 
   if (mode == PixelMode::CMYK)
     for (uint8_t& value : image.pixels) value = static_cast<uint8_t>(255 - value);
-  return image;
+  return std::move(image);
 }
 
 }  // namespace bottleneck::image_io
