@@ -48,6 +48,10 @@ public:
   // Keras' CSVLogger layout: "epoch,<keys sorted>", one row per epoch (epoch from 0).
   std::string to_csv() const;
   void save_csv(const std::string& path) const;
+  // The training curves as a small standalone SVG: loss, and accuracy when recorded, each
+  // with its validation counterpart.
+  std::string to_svg() const;
+  void save_svg(const std::string& path) const;
 
 private:
   std::vector<int> epochs_;

@@ -3,7 +3,7 @@
 #include <map>
 
 #include "bottleneck/error.hpp"
-#include "bottleneck/layers/core.hpp"
+#include "bottleneck/layers.hpp"
 
 namespace bottleneck {
 
@@ -12,9 +12,16 @@ using FromConfig = std::function<LayerPtr(const nlohmann::json& config)>;
 
 const std::map<std::string, FromConfig>& registry() {
   static const std::map<std::string, FromConfig> classes{
-      {"InputLayer", InputLayer::from_config},   {"Dense", DenseLayer::from_config},
-      {"Dropout", DropoutLayer::from_config},    {"Flatten", FlattenLayer::from_config},
+      {"InputLayer", InputLayer::from_config},
+      {"Dense", DenseLayer::from_config},
+      {"Dropout", DropoutLayer::from_config},
+      {"Flatten", FlattenLayer::from_config},
       {"Activation", ActivationLayer::from_config},
+      {"Conv2D", Conv2DLayer::from_config},
+      {"MaxPooling2D", Pooling2DLayer::max_pooling_from_config},
+      {"GlobalAveragePooling2D", Pooling2DLayer::global_average_from_config},
+      {"GlobalMaxPooling2D", Pooling2DLayer::global_max_from_config},
+      {"Concatenate", ConcatenateLayer::from_config},
   };
   return classes;
 }

@@ -11,8 +11,8 @@ namespace bottleneck {
 
 namespace {
 
-// The Keras version our files claim: the layout Keras 2.2.4 writes and reads.
-constexpr const char* keras_version = "2.2.4";
+// The Keras version our files claim, as the weights writer records it.
+constexpr const char* keras_version = "2.4.0";
 
 std::vector<LayerWeights> layer_weights(const std::vector<LayerPtr>& layers) {
   std::vector<LayerWeights> result;

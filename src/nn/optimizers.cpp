@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
+#include <cstdlib>
 #include <cmath>
 
 #include "bottleneck/error.hpp"
@@ -13,6 +15,13 @@ namespace bottleneck {
 namespace {
 // Below this many values a parallel region costs more than it saves.
 constexpr int64_t parallel_threshold = 1 << 15;
+
+// A float hyperparameter for JSON as its shortest decimal (0.95, 1e-07, not 0.949999988...).
+double json_number(float value) {
+  char text[32];
+  auto [end, error] = std::to_chars(text, text + sizeof text, value);
+  return std::strtod(std::string(text, end).c_str(), nullptr);
+}
 }  // namespace
 
 void Optimizer::apply_gradients(const std::vector<Parameter*>& parameters) {
@@ -34,9 +43,9 @@ public:
   explicit SGDOptimizer(SGDOptions o) : Optimizer(o.lr, o.decay), momentum_(o.momentum), nesterov_(o.nesterov) {}
   std::string class_name() const override { return "SGD"; }
   nlohmann::json get_config() const override {
-    return {{"lr", static_cast<double>(lr)},
-            {"momentum", static_cast<double>(momentum_)},
-            {"decay", static_cast<double>(decay)},
+    return {{"lr", json_number(lr)},
+            {"momentum", json_number(momentum_)},
+            {"decay", json_number(decay)},
             {"nesterov", nesterov_}};
   }
 
@@ -75,10 +84,10 @@ public:
   explicit AdadeltaOptimizer(AdadeltaOptions o) : Optimizer(o.lr, o.decay), rho_(o.rho), epsilon_(o.epsilon) {}
   std::string class_name() const override { return "Adadelta"; }
   nlohmann::json get_config() const override {
-    return {{"lr", static_cast<double>(lr)},
-            {"rho", static_cast<double>(rho_)},
-            {"decay", static_cast<double>(decay)},
-            {"epsilon", static_cast<double>(epsilon_)}};
+    return {{"lr", json_number(lr)},
+            {"rho", json_number(rho_)},
+            {"decay", json_number(decay)},
+            {"epsilon", json_number(epsilon_)}};
   }
 
 protected:
@@ -111,10 +120,10 @@ public:
   explicit RMSpropOptimizer(RMSpropOptions o) : Optimizer(o.lr, o.decay), rho_(o.rho), epsilon_(o.epsilon) {}
   std::string class_name() const override { return "RMSprop"; }
   nlohmann::json get_config() const override {
-    return {{"lr", static_cast<double>(lr)},
-            {"rho", static_cast<double>(rho_)},
-            {"decay", static_cast<double>(decay)},
-            {"epsilon", static_cast<double>(epsilon_)}};
+    return {{"lr", json_number(lr)},
+            {"rho", json_number(rho_)},
+            {"decay", json_number(decay)},
+            {"epsilon", json_number(epsilon_)}};
   }
 
 protected:
@@ -143,9 +152,9 @@ public:
       : Optimizer(o.lr, o.decay), beta_1_(o.beta_1), beta_2_(o.beta_2), epsilon_(o.epsilon) {}
   std::string class_name() const override { return "Adam"; }
   nlohmann::json get_config() const override {
-    return {{"lr", static_cast<double>(lr)},           {"beta_1", static_cast<double>(beta_1_)},
-            {"beta_2", static_cast<double>(beta_2_)},  {"decay", static_cast<double>(decay)},
-            {"epsilon", static_cast<double>(epsilon_)}, {"amsgrad", false}};
+    return {{"lr", json_number(lr)},           {"beta_1", json_number(beta_1_)},
+            {"beta_2", json_number(beta_2_)},  {"decay", json_number(decay)},
+            {"epsilon", json_number(epsilon_)}, {"amsgrad", false}};
   }
 
 protected:
@@ -177,8 +186,8 @@ public:
   explicit AdagradOptimizer(AdagradOptions o) : Optimizer(o.lr, o.decay), epsilon_(o.epsilon) {}
   std::string class_name() const override { return "Adagrad"; }
   nlohmann::json get_config() const override {
-    return {{"lr", static_cast<double>(lr)}, {"epsilon", static_cast<double>(epsilon_)},
-            {"decay", static_cast<double>(decay)}};
+    return {{"lr", json_number(lr)}, {"epsilon", json_number(epsilon_)},
+            {"decay", json_number(decay)}};
   }
 
 protected:

@@ -1,0 +1,52 @@
+// bottleneck evaluate MODEL.h5 DIR: loss and accuracy of a trained head on extracted features.
+#include <cmath>
+#include <cstdio>
+
+#include "bottleneck/error.hpp"
+#include "bottleneck/model.hpp"
+#include "cli/command.hpp"
+#include "cli/feature_folder.hpp"
+
+namespace bottleneck::cli {
+
+namespace {
+
+struct EvaluateSettings {
+  std::string model_path;
+  std::string dir;
+  int batch_size = 32;
+  bool quiet = false;
+};
+
+void run_evaluate(const EvaluateSettings& s) {
+  if (s.batch_size <= 0) throw Error("--batch-size must be positive");
+  std::unique_ptr<Model> model = load_model(s.model_path);
+  if (!model->compiled())
+    throw Error(s.model_path + " has no training configuration (loss, metrics): it was saved before compile");
+  FeatureFolder folder = read_feature_folder(s.dir, /*labels_required=*/true);
+  std::vector<double> figures =
+      model->evaluate(folder.features, targets_for(*model, folder.labels, s.dir), s.batch_size, s.quiet ? 0 : 1);
+  const std::vector<std::string> names = model->metrics_names();
+  std::string line;
+  for (size_t i = 0; i < names.size(); ++i) {
+    char value[48];
+    std::snprintf(value, sizeof value, std::fabs(figures[i]) > 1e-3 ? "%.6f" : "%.6e", figures[i]);
+    line += (i ? " - " : "") + names[i] + ": " + value;
+  }
+  std::printf("%s\n", line.c_str());
+}
+
+void setup_evaluate(CLI::App& app) {
+  auto s = std::make_shared<EvaluateSettings>();
+  CLI::App* cmd = app.add_subcommand("evaluate", "Loss and accuracy of a trained head on extracted features");
+  cmd->add_option("model", s->model_path, "a model file written by `train` (or Keras' model.save)")->required();
+  cmd->add_option("dir", s->dir, "folder from `extract`: features.npy and labels.npy")->required();
+  cmd->add_option("--batch-size", s->batch_size)->capture_default_str();
+  cmd->add_flag("-q,--quiet", s->quiet, "no progress bar");
+  cmd->callback([s] { run_evaluate(*s); });
+}
+
+const CommandRegistration registration{"evaluate", setup_evaluate};
+
+}  // namespace
+}  // namespace bottleneck::cli

@@ -1,0 +1,112 @@
+// bottleneck predict MODEL.h5 INPUT: a trained head's predictions as CSV file,probability,class.
+// INPUT is a folder from `extract`, or images (one file, or a folder) that go through the base
+// network given by --model / --weights / --target-size / --preprocess first.
+#include <cstdio>
+#include <filesystem>
+
+#include "bottleneck/applications.hpp"
+#include "bottleneck/data.hpp"
+#include "bottleneck/error.hpp"
+#include "bottleneck/image.hpp"
+#include "bottleneck/model.hpp"
+#include "cli/command.hpp"
+#include "cli/feature_folder.hpp"
+#include "cli/model_input_options.hpp"
+
+namespace bottleneck::cli {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct PredictSettings {
+  std::string model_path;
+  std::string input;
+  ModelInputOptions base;
+  int batch_size = 32;
+};
+
+struct Predictions {
+  std::vector<std::string> files;
+  std::vector<std::string> classes;  // names by index, when known
+  Tensor probabilities;              // (rows, units)
+};
+
+Predictions predict_features(Model& head, const std::string& dir, int batch_size) {
+  FeatureFolder folder = read_feature_folder(dir, /*labels_required=*/false);
+  std::vector<std::string> files = folder.files;
+  if (files.empty())
+    for (int64_t i = 0; i < folder.features.rows(); ++i) files.push_back(std::to_string(i));
+  return {files, folder.classes, head.predict(folder.features, batch_size)};
+}
+
+Predictions predict_images(Model& head, const PredictSettings& s) {
+  ResolvedModelInput input = resolve_model_input(s.base);
+  std::unique_ptr<Model> base = application_by_name(s.base.model, input.application);
+  if (base->output_shape() != head.input_shape())
+    throw Error("the base network gives features of shape " + shape_to_string(base->output_shape()) + " but " +
+                s.model_path + " expects " + shape_to_string(head.input_shape()) +
+                " (check --model, --target-size and --pooling)");
+  if (!fs::is_directory(s.input)) {
+    Tensor x = expand_dims(img_to_array(load_img(s.input, input.target_size, input.interpolation)), 0);
+    input.preprocessing.apply(x);
+    return {{fs::path(s.input).filename().string()}, {}, head.predict(base->predict(x))};
+  }
+  ImageDataGenerator generator({.preprocessing = input.preprocessing});
+  DirectoryIterator iterator = generator.flow_from_directory(
+      s.input, {.target_size = input.target_size, .class_mode = ClassMode::none, .batch_size = s.batch_size,
+                .shuffle = false, .interpolation = input.interpolation});
+  if (iterator.samples() == 0) throw Error("no images found in " + s.input);
+  Predictions result{{}, {}, Tensor()};  // the head does not know its training classes: indices
+  std::vector<Tensor> parts;
+  BatchPrefetcher prefetcher(iterator);
+  while (auto batch = prefetcher.next()) {
+    if (!batch->skipped.empty())
+      throw Error("cannot read " + (fs::path(s.input) / batch->skipped.front().filename).string() + ": " +
+                  batch->skipped.front().error);
+    parts.push_back(head.predict(base->predict(batch->x, s.batch_size), s.batch_size));
+    for (int64_t index : batch->file_indices) result.files.push_back(iterator.filenames()[index]);
+  }
+  result.probabilities = concatenate_rows(parts);
+  return result;
+}
+
+void run_predict(const PredictSettings& s) {
+  if (s.batch_size <= 0) throw Error("--batch-size must be positive");
+  if (!fs::exists(s.input)) throw Error("cannot read " + s.input + ": no such file or directory");
+  std::unique_ptr<Model> head = load_model(s.model_path);
+  const bool features = fs::exists(fs::path(s.input) / "features.npy");
+  Predictions p = features ? predict_features(*head, s.input, s.batch_size) : predict_images(*head, s);
+
+  const int64_t rows = p.probabilities.dim(0);
+  const int64_t units = rows ? p.probabilities.size() / rows : 0;
+  std::string csv = "file,probability,class\n";
+  for (int64_t n = 0; n < rows; ++n) {
+    const float* row = p.probabilities.data() + n * units;
+    // One sigmoid unit: P(class 1), class 1 when above 0.5 (Keras' predict_classes);
+    // several units: the most probable class and its probability.
+    const int64_t best = units == 1 ? (row[0] > 0.5f ? 1 : 0) : std::max_element(row, row + units) - row;
+    const float probability = units == 1 ? row[0] : row[best];
+    const std::string label =
+        best < static_cast<int64_t>(p.classes.size()) ? p.classes[best] : std::to_string(best);
+    char value[32];
+    std::snprintf(value, sizeof value, "%.7g", probability);
+    csv += p.files[n] + "," + value + "," + label + "\n";
+  }
+  std::fputs(csv.c_str(), stdout);
+}
+
+void setup_predict(CLI::App& app) {
+  auto s = std::make_shared<PredictSettings>();
+  CLI::App* cmd = app.add_subcommand("predict", "A trained head's predictions as CSV: file,probability,class");
+  cmd->add_option("model", s->model_path, "a model file written by `train` (or Keras' model.save)")->required();
+  cmd->add_option("input", s->input, "a folder from `extract`, or an image or a folder of images")->required();
+  add_model_input_options(*cmd, s->base);
+  cmd->add_option("--batch-size", s->batch_size)->capture_default_str();
+  cmd->callback([s] { run_predict(*s); });
+}
+
+const CommandRegistration registration{"predict", setup_predict};
+
+}  // namespace
+}  // namespace bottleneck::cli

@@ -1,0 +1,101 @@
+// bottleneck train --train DIR --val DIR -o MODEL.h5: the seed's third program. Trains a
+// classifier head on extracted features (memory-mapped) with Keras' fit log, and saves it
+// as a Keras model file.
+#include <optional>
+
+#include "bottleneck/error.hpp"
+#include "bottleneck/model.hpp"
+#include "cli/command.hpp"
+#include "cli/feature_folder.hpp"
+#include "cli/head_spec.hpp"
+
+namespace bottleneck::cli {
+
+namespace {
+
+struct TrainSettings {
+  std::string train_dir;
+  std::string val_dir;
+  std::string output;
+  std::string head = default_head_spec;
+  std::string optimizer = "adadelta";
+  std::optional<double> lr;
+  std::optional<double> momentum;
+  std::string loss = "binary_crossentropy";
+  int epochs = 10;
+  int batch_size = 32;
+  uint64_t seed = 0;
+  bool no_shuffle = false;
+  std::string init_weights;
+  std::string history_csv;
+  std::string plot;
+  bool quiet = false;
+};
+
+std::shared_ptr<Optimizer> make_optimizer(const TrainSettings& s) {
+  nlohmann::json config = nlohmann::json::object();
+  if (s.lr) config["lr"] = *s.lr;
+  if (s.momentum) {
+    if (s.optimizer != "sgd") throw Error("--momentum applies to --optimizer sgd only");
+    config["momentum"] = *s.momentum;
+  }
+  return optimizer_from_config({{"class_name", s.optimizer}, {"config", config}});
+}
+
+void run_train(const TrainSettings& s) {
+  if (s.epochs <= 0) throw Error("--epochs must be positive");
+  if (s.batch_size <= 0) throw Error("--batch-size must be positive");
+  FeatureFolder train = read_feature_folder(s.train_dir, /*labels_required=*/true);
+  std::optional<FeatureFolder> val;
+  if (!s.val_dir.empty()) val = read_feature_folder(s.val_dir, /*labels_required=*/true);
+  const Shape feature_shape(train.features.shape().begin() + 1, train.features.shape().end());
+  if (val && Shape(val->features.shape().begin() + 1, val->features.shape().end()) != feature_shape)
+    throw Error(s.val_dir + "/features.npy has rows of shape " + shape_to_string(val->features.shape()) + ", unlike " +
+                s.train_dir + "/features.npy " + shape_to_string(train.features.shape()));
+
+  std::unique_ptr<Sequential> model = build_head(s.head, feature_shape, s.seed);
+  if (!s.init_weights.empty()) model->load_weights(s.init_weights);
+  model->compile(make_optimizer(s), s.loss, {"accuracy"});
+
+  FitOptions options{.epochs = s.epochs, .batch_size = s.batch_size, .verbose = s.quiet ? 0 : 1,
+                     .shuffle = !s.no_shuffle, .seed = s.seed};
+  if (val) options.validation_data = ValidationData{val->features, targets_for(*model, val->labels, s.val_dir)};
+  History history = model->fit(train.features, targets_for(*model, train.labels, s.train_dir), options);
+
+  model->save(s.output);
+  if (!s.history_csv.empty()) history.save_csv(s.history_csv);
+  if (!s.plot.empty()) history.save_svg(s.plot);
+}
+
+void setup_train(CLI::App& app) {
+  auto s = std::make_shared<TrainSettings>();
+  CLI::App* cmd = app.add_subcommand("train", "Train a classifier head on extracted features (Keras' fit)");
+  cmd->add_option("--train", s->train_dir, "folder from `extract`: features.npy and labels.npy")->required();
+  cmd->add_option("--val", s->val_dir, "validation folder from `extract`");
+  cmd->add_option("-o,--output", s->output, "the trained model, a Keras model file (.h5)")->required();
+  cmd->add_option("--head", s->head,
+                  "comma list of flatten, globalaveragepooling2d, globalmaxpooling2d, dense:UNITS[:ACTIVATION], "
+                  "dropout:RATE, activation:NAME")
+      ->capture_default_str();
+  cmd->add_option("--optimizer", s->optimizer, "sgd, adadelta, rmsprop, adam or adagrad (Keras' defaults)")
+      ->capture_default_str();
+  cmd->add_option("--lr", s->lr, "learning rate (default: the optimizer's Keras default)");
+  cmd->add_option("--momentum", s->momentum, "SGD momentum");
+  cmd->add_option("--loss", s->loss,
+                  "binary_crossentropy, categorical_crossentropy, sparse_categorical_crossentropy or mse")
+      ->capture_default_str();
+  cmd->add_option("--epochs", s->epochs)->capture_default_str();
+  cmd->add_option("--batch-size", s->batch_size)->capture_default_str();
+  cmd->add_option("--seed", s->seed, "seed of the initial weights, dropout and shuffling")->capture_default_str();
+  cmd->add_flag("--no-shuffle", s->no_shuffle, "keep the samples' order every epoch");
+  cmd->add_option("--init-weights", s->init_weights, "Keras weights file to start from (matched by layer name)");
+  cmd->add_option("--history", s->history_csv, "write the per-epoch figures as CSV (Keras' CSVLogger layout)");
+  cmd->add_option("--plot", s->plot, "write the loss and accuracy curves as an SVG picture");
+  cmd->add_flag("-q,--quiet", s->quiet, "no log output");
+  cmd->callback([s] { run_train(*s); });
+}
+
+const CommandRegistration registration{"train", setup_train};
+
+}  // namespace
+}  // namespace bottleneck::cli
