@@ -9,6 +9,7 @@
 #include "bottleneck/applications.hpp"
 #include "bottleneck/data.hpp"
 #include "bottleneck/error.hpp"
+#include "bottleneck/feature_extraction.hpp"
 #include "bottleneck/image.hpp"
 #include "bottleneck/npy.hpp"
 #include "bottleneck/preprocessing.hpp"
@@ -65,41 +66,24 @@ ExtractedRows extract_directory(const ExtractSettings& s, Model& model, const Re
   if (iterator.samples() == 0) throw Error("no images found in " + s.input);
   Progress progress("extract", iterator.samples(), "images", s.quiet);
   progress.note(iterator.found_message());
-
-  Shape feature_shape = model.output_shape();
-  feature_shape.insert(feature_shape.begin(), iterator.samples());
-  NpyWriter features((fs::path(s.output_dir) / "features.npy").string(), feature_shape);
-  ExtractedRows rows;
-  rows.class_names = iterator.class_names();
-  const bool labelled = !iterator.class_names().empty();
-  int64_t done = 0;
-  BatchPrefetcher prefetcher(iterator, s.workers > 0 ? s.workers : default_prefetch_workers());
-  while (auto batch = prefetcher.next()) {
-    for (const SkippedFile& skipped : batch->skipped) {
-      if (s.on_error == "fail") throw Error("cannot read " + (fs::path(s.input) / skipped.filename).string() + ": " + skipped.error);
-      progress.note("skipped " + skipped.filename + ": " + skipped.error);
-      rows.skipped.push_back(skipped);
-    }
-    if (!batch->file_indices.empty()) {
-      Tensor y = model.predict(batch->x, static_cast<int>(batch->x.dim(0)));
-      features.write_rows(y.data(), y.dim(0));
-      for (int64_t index : batch->file_indices) {
-        rows.files.push_back(iterator.filenames()[index]);
-        if (labelled) rows.labels.push_back(iterator.classes()[index]);
-      }
-    }
-    done += static_cast<int64_t>(batch->file_indices.size() + batch->skipped.size());
-    progress.update(done);
-  }
-  features.commit_rows_written();
+  ExtractionResult extracted = predict_to_npy(
+      model, iterator, (fs::path(s.output_dir) / "features.npy").string(),
+      {.on_error = parse_on_error(s.on_error),
+       .workers = s.workers,
+       .on_progress = [&](int64_t done) { progress.update(done); },
+       .on_skip = [&](const SkippedFile& f) { progress.note("skipped " + f.filename + ": " + f.error); }});
   progress.finish();
-  feature_shape[0] = features.rows_written();
-  rows.feature_shape = feature_shape;
+
+  ExtractedRows rows{{}, {}, iterator.class_names(), extracted.skipped, extracted.features_shape};
+  for (int64_t index : extracted.file_indices) {
+    rows.files.push_back(iterator.filenames()[index]);
+    if (!iterator.class_names().empty()) rows.labels.push_back(iterator.classes()[index]);
+  }
   return rows;
 }
 
 void run_extract(const ExtractSettings& s) {
-  if (s.on_error != "skip" && s.on_error != "fail") throw Error("--on-error must be skip or fail, not '" + s.on_error + "'");
+  parse_on_error(s.on_error);
   if (s.batch_size <= 0) throw Error("--batch-size must be positive");
   if (!fs::exists(s.input)) throw Error("cannot read " + s.input + ": no such file or directory");
   if (fs::exists(s.output_dir) && !fs::is_directory(s.output_dir))
