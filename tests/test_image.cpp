@@ -329,32 +329,38 @@ TEST(DecodePpm, OtherMaxvalsScaleAsPillow) {
   EXPECT_EQ(decode_image_bytes(p16.data(), p16.size(), "g16.pgm").pixels, (Bytes{7, 7, 7, 255, 255, 255, 255, 255, 255}));
 }
 
-// An uncompressed little-endian TIFF, one strip; samples 3 (RGB) or 4 (RGB + an extra sample
-// of the given ExtraSamples kind).
-Bytes tiff_bytes(int width, int height, int samples, const Bytes& pixels, int extra_kind) {
+// An uncompressed little-endian TIFF in one strip. Photometric 2 (RGB) unless given;
+// a fourth sample of an RGB image is an extra sample of the given ExtraSamples kind.
+struct TiffLayout {
+  int width = 0, height = 0, samples = 3, bits = 8, photometric = 2, extra_kind = 0;
+};
+
+Bytes tiff_bytes(const TiffLayout& t, const Bytes& pixels) {
   Bytes b = {'I', 'I', 42, 0};
   const uint32_t bits_offset = 8 + static_cast<uint32_t>(pixels.size());
-  uint32_t ifd_offset = bits_offset + 2 * samples;
+  uint32_t ifd_offset = bits_offset + 2 * t.samples;
   ifd_offset += ifd_offset % 2;
   put_u32(b, ifd_offset);
   b.insert(b.end(), pixels.begin(), pixels.end());
-  for (int i = 0; i < samples; ++i) put_u16(b, 8);
+  for (int i = 0; i < t.samples; ++i) put_u16(b, t.bits);
   b.resize(ifd_offset, 0);
   struct Entry {
     uint16_t tag, type;
     uint32_t count, value;
   };
-  std::vector<Entry> entries = {{256, 4, 1, static_cast<uint32_t>(width)},
-                                {257, 4, 1, static_cast<uint32_t>(height)},
-                                {258, 3, static_cast<uint32_t>(samples), bits_offset},
+  // One or two SHORTs sit in the value field itself.
+  const uint32_t bits_value = t.samples <= 2 ? static_cast<uint32_t>(t.bits) : bits_offset;
+  std::vector<Entry> entries = {{256, 4, 1, static_cast<uint32_t>(t.width)},
+                                {257, 4, 1, static_cast<uint32_t>(t.height)},
+                                {258, 3, static_cast<uint32_t>(t.samples), bits_value},
                                 {259, 3, 1, 1},
-                                {262, 3, 1, 2},
+                                {262, 3, 1, static_cast<uint32_t>(t.photometric)},
                                 {273, 4, 1, 8},
-                                {277, 3, 1, static_cast<uint32_t>(samples)},
-                                {278, 3, 1, static_cast<uint32_t>(height)},
+                                {277, 3, 1, static_cast<uint32_t>(t.samples)},
+                                {278, 4, 1, static_cast<uint32_t>(t.height)},
                                 {279, 4, 1, static_cast<uint32_t>(pixels.size())},
                                 {284, 3, 1, 1}};
-  if (samples == 4) entries.push_back({338, 3, 1, static_cast<uint32_t>(extra_kind)});
+  if (t.samples == 4 && t.photometric == 2) entries.push_back({338, 3, 1, static_cast<uint32_t>(t.extra_kind)});
   put_u16(b, static_cast<uint32_t>(entries.size()));
   for (const Entry& e : entries) {
     put_u16(b, e.tag);
@@ -367,7 +373,7 @@ Bytes tiff_bytes(int width, int height, int samples, const Bytes& pixels, int ex
 }
 
 TEST(DecodeTiff, RgbAndTheThreeAlphaKindsAsPillow) {
-  const Bytes rgb = tiff_bytes(2, 1, 3, {1, 2, 3, 250, 128, 7}, 0);
+  const Bytes rgb = tiff_bytes({2, 1}, {1, 2, 3, 250, 128, 7});
   EXPECT_EQ(decode_image_bytes(rgb.data(), rgb.size(), "rgb.tif").pixels, (Bytes{1, 2, 3, 250, 128, 7}));
 
   const Bytes rgba = {100, 50, 25, 128, 200, 100, 50, 255, 10, 20, 30, 0, 255, 255, 255, 64};
@@ -375,12 +381,23 @@ TEST(DecodeTiff, RgbAndTheThreeAlphaKindsAsPillow) {
   // Pillow: unspecified (0) and unassociated (2) alpha keep the stored colours; associated
   // (1) is premultiplied, divided out as colour * 255 / alpha (truncated, clipped).
   for (int kind : {0, 2}) {
-    const Bytes t = tiff_bytes(2, 2, 4, rgba, kind);
+    const Bytes t = tiff_bytes({2, 2, 4, 8, 2, kind}, rgba);
     EXPECT_EQ(decode_image_bytes(t.data(), t.size(), "a.tif").pixels, stored) << "ExtraSamples " << kind;
   }
-  const Bytes premultiplied = tiff_bytes(2, 2, 4, rgba, 1);
+  const Bytes premultiplied = tiff_bytes({2, 2, 4, 8, 2, 1}, rgba);
   EXPECT_EQ(decode_image_bytes(premultiplied.data(), premultiplied.size(), "a.tif").pixels,
             (Bytes{199, 99, 49, 200, 100, 50, 0, 0, 0, 255, 255, 255}));
+}
+
+TEST(DecodeTiff, SixteenBitsAndCmykAsPillow) {
+  // 16-bit grey is Pillow's I;16, clipped by convert('RGB'); 16-bit RGB keeps the high byte.
+  const Bytes grey = tiff_bytes({3, 1, 1, 16, 1}, {7, 0, 0xFF, 0, 0, 1});  // 7, 255, 256
+  EXPECT_EQ(decode_image_bytes(grey.data(), grey.size(), "g16.tif").pixels, (Bytes{7, 7, 7, 255, 255, 255, 255, 255, 255}));
+  const Bytes rgb = tiff_bytes({1, 1, 3, 16, 2}, {0xFF, 0x12, 0x80, 0xAB, 0x00, 0x01});
+  EXPECT_EQ(decode_image_bytes(rgb.data(), rgb.size(), "rgb16.tif").pixels, (Bytes{0x12, 0xAB, 0x01}));
+  // CMYK through Pillow's integer formula (values from Pillow 9.4).
+  const Bytes cmyk = tiff_bytes({2, 1, 4, 8, 5}, {10, 200, 50, 100, 0, 0, 0, 0});
+  EXPECT_EQ(decode_image_bytes(cmyk.data(), cmyk.size(), "cmyk.tif").pixels, (Bytes{149, 33, 125, 255, 255, 255}));
 }
 
 TEST(DecodeJpeg, GreyJpegStaysGreyThenReplicates) {
@@ -464,7 +481,7 @@ TEST(BadInput, TruncatedBmpPpmTiff) {
   expect_error_naming(write_bytes(dir / "header.bmp", Bytes(bmp.begin(), bmp.begin() + 30)), "truncated");
   const std::string header = "P6 4 4 255\n";
   expect_error_naming(write_bytes(dir / "cut.ppm", Bytes(header.begin(), header.end())), "truncated");
-  const Bytes tiff = tiff_bytes(2, 1, 3, {1, 2, 3, 4, 5, 6}, 0);
+  const Bytes tiff = tiff_bytes({2, 1}, {1, 2, 3, 4, 5, 6});
   expect_error_naming(write_bytes(dir / "cut.tif", Bytes(tiff.begin(), tiff.begin() + 12)));
 }
 
@@ -507,7 +524,7 @@ TEST(BadInput, HugeDimensionsAreRefusedBeforeAllocating) {
   const std::string ppm = "P6 100000 100000 255\n";
   expect_error_naming(write_bytes(dir / "huge.ppm", Bytes(ppm.begin(), ppm.end())), "limit");
 
-  const Bytes tiff = tiff_bytes(static_cast<int>(huge), static_cast<int>(huge), 3, {1, 2, 3}, 0);
+  const Bytes tiff = tiff_bytes({static_cast<int>(huge), static_cast<int>(huge)}, {1, 2, 3});
   expect_error_naming(write_bytes(dir / "huge.tif", tiff));
 }
 

@@ -1,6 +1,7 @@
 // JPEG through libjpeg-turbo with Pillow's default settings (JpegDecode.c without draft mode):
 // the library's default DCT (JDCT_ISLOW) and fancy upsampling; 1 component -> L,
 // 3 -> RGB, 4 -> CMYK read inverted ("CMYK;I": Adobe's convention, which Pillow assumes).
+#include <algorithm>
 #include <csetjmp>
 #include <cstdio>
 #include <memory>
@@ -93,9 +94,13 @@ DecodedImage decode_jpeg(const EncodedImage& file) {
       cinfo.output_height != static_cast<JDIMENSION>(image.height) ||
       cinfo.output_components != channel_count(mode))
     throw Error(file.name + ": JPEG decoder produced an unexpected layout");
+  // Several rows per call: libjpeg decodes whole MCU rows (up to 16 lines) at a time.
+  constexpr JDIMENSION rows_per_call = 16;
+  JSAMPROW rows[rows_per_call];
   while (cinfo.output_scanline < cinfo.output_height) {
-    JSAMPROW row = image.pixels.data() + stride * cinfo.output_scanline;
-    jpeg_read_scanlines(&cinfo, &row, 1);
+    const JDIMENSION count = std::min(rows_per_call, cinfo.output_height - cinfo.output_scanline);
+    for (JDIMENSION i = 0; i < count; ++i) rows[i] = image.pixels.data() + stride * (cinfo.output_scanline + i);
+    jpeg_read_scanlines(&cinfo, rows, count);
   }
   if (!errors.truncated) jpeg_finish_decompress(&cinfo);
   if (errors.truncated) throw Error(file.name + ": image file is truncated");

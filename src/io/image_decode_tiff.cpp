@@ -1,8 +1,11 @@
-// TIFF through libtiff's RGBA interface, which handles every photometric and compression
-// libtiff knows; the first page is read, as Pillow does. Two adjustments keep Pillow's
-// values where libtiff's RGBA reading would differ: unassociated alpha is not multiplied into
-// the colours (Pillow keeps them and convert('RGB') drops the alpha), and associated
-// (premultiplied) alpha is divided out as Pillow's "RGBa" unpacker does.
+// TIFF through libtiff; the first page is read, as Pillow does. Most layouts go through
+// libtiff's RGBA interface, which handles every photometric and compression libtiff knows,
+// with two adjustments to keep Pillow's values: unassociated alpha is not multiplied into the
+// colours (Pillow keeps them and convert('RGB') drops the alpha), and associated
+// (premultiplied) alpha is divided out as Pillow's "RGBa" unpacker does. The layouts where
+// RGBA reading would round differently from Pillow are read from their raw samples instead
+// (when stored in strips): 16-bit grey (Pillow's I;16, clipped to 0..255 by convert('RGB')),
+// 16-bit RGB (Pillow keeps the high byte) and 8-bit CMYK (Pillow's CMYK conversion).
 #include <tiffio.h>
 
 #include <algorithm>
@@ -93,34 +96,60 @@ uint8_t unpremultiply(uint32_t colour, uint32_t alpha) {
   return static_cast<uint8_t>(std::min<uint32_t>(colour * 255 / alpha, 255));
 }
 
-}  // namespace
+// Layouts read from raw samples rather than through libtiff's RGBA interface.
+enum class RawLayout { none, grey16, rgb16, cmyk8 };
 
-DecodedImage decode_tiff(const EncodedImage& file) {
-  TiffInput input{file.data, file.size, 0};
-  TiffMessage message{};
-  std::unique_ptr<TIFFOpenOptions, void (*)(TIFFOpenOptions*)> options(TIFFOpenOptionsAlloc(), TIFFOpenOptionsFree);
-  if (!options) throw Error(file.name + ": cannot start the TIFF decoder");
-  TIFFOpenOptionsSetErrorHandlerExtR(options.get(), keep_first_error, &message);
-  TIFFOpenOptionsSetWarningHandlerExtR(options.get(), ignore_warning, nullptr);
-  TIFFOpenOptionsSetMaxSingleMemAlloc(options.get(), max_single_allocation);
-  const auto fail = [&](const char* fallback) {
-    return Error(file.name + ": " + (message.text[0] ? message.text : fallback));
-  };
+RawLayout raw_layout_of(TIFF* tiff) {
+  uint16_t bits = 0, samples = 0, planar = 0, format = 0, photometric = 0, inkset = 0;
+  TIFFGetFieldDefaulted(tiff, TIFFTAG_BITSPERSAMPLE, &bits);
+  TIFFGetFieldDefaulted(tiff, TIFFTAG_SAMPLESPERPIXEL, &samples);
+  TIFFGetFieldDefaulted(tiff, TIFFTAG_PLANARCONFIG, &planar);
+  TIFFGetFieldDefaulted(tiff, TIFFTAG_SAMPLEFORMAT, &format);
+  TIFFGetFieldDefaulted(tiff, TIFFTAG_INKSET, &inkset);
+  if (!TIFFGetField(tiff, TIFFTAG_PHOTOMETRIC, &photometric) || TIFFIsTiled(tiff) || planar != PLANARCONFIG_CONTIG ||
+      format != SAMPLEFORMAT_UINT)
+    return RawLayout::none;
+  if (photometric == PHOTOMETRIC_MINISBLACK && bits == 16 && samples == 1) return RawLayout::grey16;
+  if (photometric == PHOTOMETRIC_RGB && bits == 16 && samples == 3) return RawLayout::rgb16;
+  if (photometric == PHOTOMETRIC_SEPARATED && bits == 8 && samples == 4 && inkset == INKSET_CMYK) return RawLayout::cmyk8;
+  return RawLayout::none;
+}
 
-  std::unique_ptr<TIFF, void (*)(TIFF*)> tiff(
-      TIFFClientOpenExt(file.name.c_str(), "r", &input, read_input, refuse_write, seek_input, close_input, input_size,
-                        map_input, unmap_input, options.get()),
-      TIFFClose);
-  if (!tiff) throw fail("not a readable TIFF file");
-  uint32_t width = 0, height = 0;
-  if (!TIFFGetField(tiff.get(), TIFFTAG_IMAGEWIDTH, &width) || !TIFFGetField(tiff.get(), TIFFTAG_IMAGELENGTH, &height))
-    throw fail("TIFF without image dimensions");
+struct OpenTiff {
+  TIFF* tiff;
+  const std::string& name;
+  const TiffMessage& message;
+
+  Error failure(const char* fallback) const {
+    return Error(name + ": " + (message.text[0] ? message.text : fallback));
+  }
+};
+
+DecodedImage read_raw(const OpenTiff& file, RawLayout layout, uint32_t width, uint32_t height) {
+  const PixelMode mode = layout == RawLayout::grey16 ? PixelMode::L : layout == RawLayout::rgb16 ? PixelMode::RGB : PixelMode::CMYK;
+  DecodedImage image = allocate_decoded_image(width, height, mode, file.name);
+  const size_t samples_per_row = static_cast<size_t>(width) * channel_count(mode);
+  const size_t row_bytes = samples_per_row * (layout == RawLayout::cmyk8 ? 1 : 2);
+  if (static_cast<size_t>(TIFFScanlineSize64(file.tiff)) != row_bytes) throw file.failure("unexpected TIFF row layout");
+  std::vector<uint16_t> wide(layout == RawLayout::cmyk8 ? 0 : samples_per_row);  // native-endian from libtiff
+  for (uint32_t y = 0; y < height; ++y) {
+    uint8_t* out = image.pixels.data() + y * samples_per_row;
+    void* target = layout == RawLayout::cmyk8 ? static_cast<void*>(out) : static_cast<void*>(wide.data());
+    if (TIFFReadScanline(file.tiff, target, y, 0) < 0) throw file.failure("cannot decode the TIFF image");
+    if (layout == RawLayout::grey16)
+      for (size_t i = 0; i < samples_per_row; ++i) out[i] = static_cast<uint8_t>(std::min<uint16_t>(wide[i], 255));
+    else if (layout == RawLayout::rgb16)
+      for (size_t i = 0; i < samples_per_row; ++i) out[i] = static_cast<uint8_t>(wide[i] >> 8);
+  }
+  return image;
+}
+
+DecodedImage read_rgba(const OpenTiff& file, uint32_t width, uint32_t height) {
   DecodedImage image = allocate_decoded_image(width, height, PixelMode::RGB, file.name);
-  const bool premultiplied = take_over_alpha(tiff.get()) == EXTRASAMPLE_ASSOCALPHA;
-
+  const bool premultiplied = take_over_alpha(file.tiff) == EXTRASAMPLE_ASSOCALPHA;
   std::vector<uint32_t> raster(static_cast<size_t>(width) * height);
-  if (!TIFFReadRGBAImageOriented(tiff.get(), width, height, raster.data(), ORIENTATION_TOPLEFT, 1))
-    throw fail("cannot decode the TIFF image");
+  if (!TIFFReadRGBAImageOriented(file.tiff, width, height, raster.data(), ORIENTATION_TOPLEFT, 1))
+    throw file.failure("cannot decode the TIFF image");
   uint8_t* out = image.pixels.data();
   for (uint32_t abgr : raster) {
     if (premultiplied) {
@@ -135,6 +164,30 @@ DecodedImage decode_tiff(const EncodedImage& file) {
     }
   }
   return image;
+}
+
+}  // namespace
+
+DecodedImage decode_tiff(const EncodedImage& file) {
+  TiffInput input{file.data, file.size, 0};
+  TiffMessage message{};
+  std::unique_ptr<TIFFOpenOptions, void (*)(TIFFOpenOptions*)> options(TIFFOpenOptionsAlloc(), TIFFOpenOptionsFree);
+  if (!options) throw Error(file.name + ": cannot start the TIFF decoder");
+  TIFFOpenOptionsSetErrorHandlerExtR(options.get(), keep_first_error, &message);
+  TIFFOpenOptionsSetWarningHandlerExtR(options.get(), ignore_warning, nullptr);
+  TIFFOpenOptionsSetMaxSingleMemAlloc(options.get(), max_single_allocation);
+
+  std::unique_ptr<TIFF, void (*)(TIFF*)> tiff(
+      TIFFClientOpenExt(file.name.c_str(), "r", &input, read_input, refuse_write, seek_input, close_input, input_size,
+                        map_input, unmap_input, options.get()),
+      TIFFClose);
+  const OpenTiff open{tiff.get(), file.name, message};
+  if (!tiff) throw open.failure("not a readable TIFF file");
+  uint32_t width = 0, height = 0;
+  if (!TIFFGetField(tiff.get(), TIFFTAG_IMAGEWIDTH, &width) || !TIFFGetField(tiff.get(), TIFFTAG_IMAGELENGTH, &height))
+    throw open.failure("TIFF without image dimensions");
+  const RawLayout layout = raw_layout_of(tiff.get());
+  return layout == RawLayout::none ? read_rgba(open, width, height) : read_raw(open, layout, width, height);
 }
 
 }  // namespace bottleneck::image_io
