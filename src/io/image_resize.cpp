@@ -119,6 +119,7 @@ Coefficients precompute(int in_size, int out_size, const Filter& filter) {
   const double scale = static_cast<double>(in_size) / out_size;
   const double filter_scale = std::max(scale, 1.0);  // widens the kernel to antialias downscaling
   const double support = filter.support * filter_scale;
+  const double inverse_scale = 1.0 / filter_scale;
   Coefficients c;
   c.kernel_size = static_cast<int>(std::ceil(support)) * 2 + 1;
   c.first.resize(out_size);
@@ -127,7 +128,6 @@ Coefficients precompute(int in_size, int out_size, const Filter& filter) {
   std::vector<double> k(c.kernel_size);
   for (int xx = 0; xx < out_size; ++xx) {
     const double center = (xx + 0.5) * scale;
-    const double inverse_scale = 1.0 / filter_scale;
     const int xmin = std::max(static_cast<int>(center - support + 0.5), 0);
     const int xmax = std::min(static_cast<int>(center + support + 0.5), in_size) - xmin;
     double total = 0.0;
