@@ -1,7 +1,8 @@
 #pragma once
 // Keras' ImageDataGenerator(...).flow_from_directory(...) (keras_preprocessing 1.1): the
-// folder listing, its DirectoryIterator, and a threaded prefetcher that streams batches in
-// file order for bulk extraction, reporting unreadable files instead of throwing.
+// folder listing, its DirectoryIterator (with Keras' random augmentation), and a threaded
+// prefetcher that streams batches in file order for bulk extraction, reporting unreadable
+// files instead of throwing.
 #include <cstdint>
 #include <filesystem>
 #include <map>
@@ -11,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "bottleneck/augmentation.hpp"
 #include "bottleneck/image.hpp"
 #include "bottleneck/preprocessing.hpp"
 #include "bottleneck/tensor.hpp"
@@ -71,6 +73,18 @@ struct ImageDataGeneratorOptions {
   float rescale = 0.0f;         // Keras' rescale; 0 means none (as Keras' None or 0)
   Preprocessing preprocessing;  // Keras' preprocessing_function
   double validation_split = 0.0;
+
+  // Random augmentation (see augmentation.hpp), drawn per image and applied before
+  // standardize(), as Keras' iterators do. The defaults are Keras': none.
+  double rotation_range = 0.0;   // degrees: theta uniform in [-r, r)
+  ShiftRange width_shift_range;  // ty, the column shift
+  ShiftRange height_shift_range; // tx, the row shift
+  double shear_range = 0.0;      // degrees: shear uniform in [-r, r)
+  ZoomRange zoom_range;          // zx and zy, each uniform in [low, high)
+  FillMode fill_mode = FillMode::nearest;
+  double cval = 0.0;             // the fill value for FillMode::constant
+  bool horizontal_flip = false;  // columns reversed with probability 1/2
+  bool vertical_flip = false;    // rows reversed with probability 1/2
 };
 
 class DirectoryIterator;
@@ -84,6 +98,16 @@ public:
 
   // Keras' standardize(): preprocessing_function, then rescale (in place, float32).
   void standardize(Tensor& x) const;
+
+  // Whether any random transformation is configured (else the three below are identities).
+  bool augments() const;
+  // Keras' get_random_transform for an (h, w, c) image: one draw of every configured
+  // transformation, uniform over Keras' ranges, the same for the same seed.
+  TransformParameters get_random_transform(const Shape& img_shape, uint64_t seed) const;
+  // Keras' apply_transform: the affine transform (fill_mode, cval), then the flips.
+  Tensor apply_transform(const Tensor& x, const TransformParameters& parameters) const;
+  // Keras' random_transform: apply_transform(x, get_random_transform(x.shape(), seed)).
+  Tensor random_transform(const Tensor& x, uint64_t seed) const;
 
   const ImageDataGeneratorOptions& options() const { return options_; }
 
@@ -132,13 +156,22 @@ public:
   const std::vector<int64_t>& index_array() const { return index_array_; }
   std::vector<int64_t> batch_indices(int64_t i) const;
 
-  // One file through load_img, img_to_array and standardize: (h, w, 3). Thread-safe.
+  // Whether the generator draws random transformations: then a sample differs from epoch
+  // to epoch, and features computed from it once cannot be reused.
+  bool augments() const { return generator_.augments(); }
+  // Epochs completed (on_epoch_end calls); augmentation is drawn per (seed, epoch, file).
+  int64_t epoch() const { return epoch_; }
+
+  // One file through load_img, img_to_array, the generator's random transformation for
+  // (seed, epoch, index) and standardize: (h, w, 3). Thread-safe; the transformation does
+  // not depend on which thread loads the file or when.
   Tensor load_sample(int64_t index) const;
+  Tensor load_sample(int64_t index, int64_t epoch) const;
   // Targets for these files per class_mode; x is the batch itself (for "input").
   Tensor targets(const std::vector<int64_t>& indices, const Tensor& x) const;
 
 private:
-  Batch load_batch(std::vector<int64_t> indices) const;
+  Batch load_batch(std::vector<int64_t> indices, int64_t epoch) const;
 
   std::filesystem::path directory_;
   ImageDataGenerator generator_;

@@ -1,5 +1,5 @@
 // DirectoryIterator: Keras' flow_from_directory iterator over a listing — epoch orders,
-// batches of decoded and standardized images, and targets per class_mode.
+// batches of decoded, augmented and standardized images, and targets per class_mode.
 #include <algorithm>
 #include <cstring>
 #include <random>
@@ -32,6 +32,15 @@ std::vector<int64_t> epoch_order(int64_t samples, bool shuffle, uint64_t seed, i
     std::swap(order[static_cast<size_t>(i)], order[static_cast<size_t>(j)]);
   }
   return order;
+}
+
+// The augmentation seed of one file in one epoch: a function of (seed, epoch, index) only,
+// so that decoding threads draw the same transformation whatever their schedule. The
+// constant keeps it apart from the shuffling stream of the same (seed, epoch).
+uint64_t sample_seed(uint64_t seed, int64_t epoch, int64_t index) {
+  constexpr uint64_t kAugmentationStream = 0x61756734D5A1E2C3ULL;
+  return mix(mix(mix(seed ^ kAugmentationStream) ^ static_cast<uint64_t>(epoch)) ^
+             static_cast<uint64_t>(index));
 }
 
 uint64_t random_seed() {
@@ -110,11 +119,15 @@ std::vector<int64_t> DirectoryIterator::batch_indices(int64_t i) const {
   return {index_array_.begin() + begin, index_array_.begin() + end};
 }
 
-Tensor DirectoryIterator::load_sample(int64_t index) const {
+Tensor DirectoryIterator::load_sample(int64_t index) const { return load_sample(index, epoch_); }
+
+Tensor DirectoryIterator::load_sample(int64_t index, int64_t epoch) const {
   const Image image = load_img(filepath(index).string(), options_.target_size, options_.interpolation);
   Tensor x = img_to_array(image);
   if (x.shape() != Shape{options_.target_size.height, options_.target_size.width, 3})
     throw Error("load_img gave " + shape_to_string(x.shape()) + " for " + filepath(index).string());
+  // Keras' order: img_to_array, get_random_transform, apply_transform, standardize.
+  if (generator_.augments()) x = generator_.random_transform(x, sample_seed(seed_, epoch, index));
   generator_.standardize(x);
   return x;
 }
@@ -139,14 +152,14 @@ Tensor DirectoryIterator::targets(const std::vector<int64_t>& indices, const Ten
   return Tensor();
 }
 
-Batch DirectoryIterator::load_batch(std::vector<int64_t> indices) const {
+Batch DirectoryIterator::load_batch(std::vector<int64_t> indices, int64_t epoch) const {
   Batch batch;
   batch.indices = std::move(indices);
   const int64_t height = options_.target_size.height, width = options_.target_size.width;
   const int64_t row_size = height * width * 3;
   batch.x = Tensor({static_cast<int64_t>(batch.indices.size()), height, width, 3});
   for (size_t r = 0; r < batch.indices.size(); ++r) {
-    const Tensor sample = load_sample(batch.indices[r]);
+    const Tensor sample = load_sample(batch.indices[r], epoch);
     std::memcpy(batch.x.data() + static_cast<int64_t>(r) * row_size, sample.data(),
                 sizeof(float) * static_cast<size_t>(row_size));
   }
@@ -154,17 +167,19 @@ Batch DirectoryIterator::load_batch(std::vector<int64_t> indices) const {
   return batch;
 }
 
-Batch DirectoryIterator::batch(int64_t i) const { return load_batch(batch_indices(i)); }
+Batch DirectoryIterator::batch(int64_t i) const { return load_batch(batch_indices(i), epoch_); }
 
 Batch DirectoryIterator::next() {
   if (samples() == 0) throw Error("no images to iterate over in " + directory_.string());
-  // Advance before loading, as Keras does, so that an unreadable file is not retried forever.
+  // Advance before loading, as Keras does, so that an unreadable file is not retried forever;
+  // the batch still belongs to (and is augmented for) the epoch it was taken from.
   std::vector<int64_t> indices = batch_indices(batch_index_);
+  const int64_t epoch = epoch_;
   if (++batch_index_ == len()) {
     batch_index_ = 0;
     on_epoch_end();
   }
-  return load_batch(std::move(indices));
+  return load_batch(std::move(indices), epoch);
 }
 
 void DirectoryIterator::on_epoch_end() {
