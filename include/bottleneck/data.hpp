@@ -76,15 +76,15 @@ struct ImageDataGeneratorOptions {
 
   // Random augmentation (see augmentation.hpp), drawn per image and applied before
   // standardize(), as Keras' iterators do. The defaults are Keras': none.
-  double rotation_range = 0.0;   // degrees: theta uniform in [-r, r)
-  ShiftRange width_shift_range;  // ty, the column shift
-  ShiftRange height_shift_range; // tx, the row shift
-  double shear_range = 0.0;      // degrees: shear uniform in [-r, r)
-  ZoomRange zoom_range;          // zx and zy, each uniform in [low, high)
+  double rotation_range = 0.0;    // degrees: theta uniform in [-r, r)
+  ShiftRange width_shift_range;   // ty, the column shift
+  ShiftRange height_shift_range;  // tx, the row shift
+  double shear_range = 0.0;       // degrees: shear uniform in [-r, r)
+  ZoomRange zoom_range;           // zx and zy, each uniform in [low, high)
   FillMode fill_mode = FillMode::nearest;
-  double cval = 0.0;             // the fill value for FillMode::constant
-  bool horizontal_flip = false;  // columns reversed with probability 1/2
-  bool vertical_flip = false;    // rows reversed with probability 1/2
+  double cval = 0.0;              // the fill value for FillMode::constant
+  bool horizontal_flip = false;   // columns reversed with probability 1/2
+  bool vertical_flip = false;     // rows reversed with probability 1/2
 };
 
 class DirectoryIterator;
@@ -163,8 +163,8 @@ public:
   int64_t epoch() const { return epoch_; }
 
   // One file through load_img, img_to_array, the generator's random transformation for
-  // (seed, epoch, index) and standardize: (h, w, 3). Thread-safe; the transformation does
-  // not depend on which thread loads the file or when.
+  // (seed, epoch, index) and standardize: (h, w, 3), for the current epoch or a given one.
+  // Thread-safe; the transformation does not depend on which thread loads the file or when.
   Tensor load_sample(int64_t index) const;
   Tensor load_sample(int64_t index, int64_t epoch) const;
   // Targets for these files per class_mode; x is the batch itself (for "input").
