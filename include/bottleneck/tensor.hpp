@@ -19,6 +19,8 @@ public:
   Tensor() = default;
   explicit Tensor(Shape shape, float fill = 0.0f);
   Tensor(Shape shape, std::vector<float> values);
+  // numpy.empty: storage whose values are unspecified, for results that overwrite it all.
+  static Tensor uninitialized(Shape shape);
 
   const Shape& shape() const { return shape_; }
   int64_t dim(int axis) const;  // negative axes count from the end

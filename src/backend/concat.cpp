@@ -22,7 +22,7 @@ Tensor concat_channels(const std::vector<Tensor>& parts) {
     descs.push_back(nhwc_desc(s));
     args.insert({DNNL_ARG_MULTIPLE_SRC + static_cast<int>(i), nhwc_memory(parts[i])});
   }
-  Tensor y(out);
+  Tensor y = Tensor::uninitialized(out);
   dnnl::concat::primitive_desc pd(nhwc_desc(out), 1, descs, cpu_engine());
   args.insert({DNNL_ARG_DST, nhwc_memory(y)});
   dnnl::concat(pd).execute(cpu_stream(), args);
@@ -36,7 +36,7 @@ std::vector<Tensor> split_channels(const Tensor& gradient, const std::vector<int
   std::vector<Tensor> parts;
   int64_t offset = 0;
   for (int64_t c : channels) {
-    Tensor part({s[0], s[1], s[2], c});
+    Tensor part = Tensor::uninitialized({s[0], s[1], s[2], c});
     const float* src = gradient.data() + offset;
     float* dst = part.data();
 #pragma omp parallel for

@@ -95,7 +95,7 @@ memory kernel_for(const memory::desc& wanted, const memory::desc& user_desc, con
 
 Tensor Convolution::forward(const Tensor& x, const Tensor& kernel, const Tensor& bias, bool training) {
   Plan& plan = plan_for(x.shape(), kernel.shape(), !bias.empty());
-  Tensor y(plan.output_shape);
+  Tensor y = Tensor::uninitialized(plan.output_shape);
   memory src = nhwc_memory(x), dst = nhwc_memory(y);
   memory weights = kernel_for(plan.forward_pd.weights_desc(), plan.kernel_user_desc, kernel);
   std::unordered_map<int, memory> args{{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, weights}, {DNNL_ARG_DST, dst}};
@@ -121,7 +121,7 @@ Tensor Convolution::backward(const Tensor& output_gradient, const Tensor& kernel
   // Through the fused ReLU: the gradient passes where the output is positive.
   Tensor grad = output_gradient;
   if (fused_relu_) {
-    grad = Tensor(output_gradient.shape());
+    grad = Tensor::uninitialized(output_gradient.shape());
     const float* y = saved_output_.data();
     const float* g = output_gradient.data();
     float* d = grad.data();
@@ -148,7 +148,7 @@ Tensor Convolution::backward(const Tensor& output_gradient, const Tensor& kernel
         {DNNL_ARG_SRC, nhwc_memory(saved_input_)}, {DNNL_ARG_DIFF_DST, diff_dst}, {DNNL_ARG_DIFF_WEIGHTS, diff_weights}};
     if (has_bias) args.insert({DNNL_ARG_DIFF_BIAS, memory(plan.bias_desc, cpu_engine(), bias_delta.data())});
     dnnl::convolution_backward_weights(pd).execute(cpu_stream(), args);
-    Tensor kernel_delta(k);
+    Tensor kernel_delta = Tensor::uninitialized(k);
     memory user(plan.kernel_user_desc, cpu_engine(), kernel_delta.data());
     dnnl::reorder(diff_weights, user).execute(cpu_stream(), diff_weights, user);
     cpu_stream().wait();
@@ -165,7 +165,7 @@ Tensor Convolution::backward(const Tensor& output_gradient, const Tensor& kernel
         std::make_unique<dnnl::convolution_backward_data::primitive_desc>(desc, cpu_engine(), plan.forward_pd);
   }
   auto& pd = *plan.backward_data_pd;
-  Tensor input_gradient(saved_input_.shape());
+  Tensor input_gradient = Tensor::uninitialized(saved_input_.shape());
   memory weights = kernel_for(pd.weights_desc(), plan.kernel_user_desc, kernel);
   dnnl::convolution_backward_data(pd).execute(
       cpu_stream(),

@@ -47,7 +47,7 @@ Pooling::Plan& Pooling::plan_for(const Shape& x) {
 
 Tensor Pooling::forward(const Tensor& x, bool training) {
   Plan& plan = plan_for(x.shape());
-  Tensor y(plan.output_shape);
+  Tensor y = Tensor::uninitialized(plan.output_shape);
   std::unordered_map<int, memory> args{{DNNL_ARG_SRC, nhwc_memory(x)}, {DNNL_ARG_DST, nhwc_memory(y)}};
   std::unique_ptr<memory> workspace;
   if (plan.forward_pd.workspace_desc().get_size() > 0) {
@@ -75,7 +75,7 @@ Tensor Pooling::backward(const Tensor& output_gradient) {
                                          plan.pad_r);
     plan.backward_pd = std::make_unique<dnnl::pooling_v2_backward::primitive_desc>(desc, cpu_engine(), plan.forward_pd);
   }
-  Tensor input_gradient(plan.input_shape);
+  Tensor input_gradient = Tensor::uninitialized(plan.input_shape);
   std::unordered_map<int, memory> args{{DNNL_ARG_DIFF_DST, nhwc_memory(output_gradient)},
                                        {DNNL_ARG_DIFF_SRC, nhwc_memory(input_gradient)}};
   if (saved_workspace_) args.insert({DNNL_ARG_WORKSPACE, *saved_workspace_});

@@ -38,10 +38,17 @@ std::string shape_to_string(const Shape& shape) {
   return s + ")";
 }
 
-Tensor::Tensor(Shape shape, float fill) : shape_(std::move(shape)), size_(shape_size(shape_)) {
-  storage_ = allocate(size_);
-  data_ = storage_.get();
+Tensor::Tensor(Shape shape, float fill) : Tensor(uninitialized(std::move(shape))) {
   std::fill(data_, data_ + size_, fill);
+}
+
+Tensor Tensor::uninitialized(Shape shape) {
+  Tensor t;
+  t.shape_ = std::move(shape);
+  t.size_ = shape_size(t.shape_);
+  t.storage_ = allocate(t.size_);
+  t.data_ = t.storage_.get();
+  return t;
 }
 
 Tensor::Tensor(Shape shape, std::vector<float> values) : Tensor(std::move(shape)) {
@@ -91,7 +98,7 @@ Tensor Tensor::slice(int64_t begin, int64_t end) const {
 }
 
 Tensor Tensor::clone() const {
-  Tensor t(shape_);
+  Tensor t = uninitialized(shape_);
   if (size_) std::memcpy(t.data_, data_, size_ * sizeof(float));
   return t;
 }
@@ -116,7 +123,7 @@ Tensor concatenate_rows(const std::vector<Tensor>& parts) {
     rows += a[0];
   }
   s[0] = rows;
-  Tensor out(s);
+  Tensor out = Tensor::uninitialized(s);
   float* dst = out.data();
   for (const Tensor& p : parts) {
     std::memcpy(dst, p.data(), p.size() * sizeof(float));
