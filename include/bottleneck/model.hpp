@@ -41,6 +41,9 @@ public:
   Tensor rows(int64_t begin, int64_t end) const;
   // A tensor of the rows whose indices are given, in that order.
   Tensor gather(const int64_t* indices, int64_t count) const;
+  // The same into `batch`, whose storage is reused when it already has the right shape
+  // (fit() gathers every batch of an epoch into one buffer).
+  void gather(const int64_t* indices, int64_t count, Tensor& batch) const;
 
 private:
   Tensor tensor_;                       // in memory; unused for a map

@@ -134,10 +134,11 @@ History Model::fit(const Samples& x, const Samples& y, const FitOptions& options
 
     nn::ProgressBar progress(samples, options.verbose);
     std::vector<double> totals(names.size(), 0.0);
+    Tensor batch_x, batch_y;  // reused: layers drop their views of a batch in backward()
     for (int64_t begin = 0; begin < samples; begin += options.batch_size) {
       const int64_t end = std::min<int64_t>(begin + options.batch_size, samples);
-      Tensor batch_x = train_x.gather(order.data() + begin, end - begin);
-      Tensor batch_y = train_y.gather(order.data() + begin, end - begin);
+      train_x.gather(order.data() + begin, end - begin, batch_x);
+      train_y.gather(order.data() + begin, end - begin, batch_y);
       std::vector<double> figures = train_on_batch(batch_x, batch_y);
       for (size_t i = 0; i < figures.size(); ++i) totals[i] += figures[i] * static_cast<double>(end - begin);
       if (end < samples) {

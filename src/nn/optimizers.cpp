@@ -9,12 +9,84 @@
 #include <cmath>
 
 #include "bottleneck/error.hpp"
+#include "nn/vector_sqrt.hpp"
 
 namespace bottleneck {
 
 namespace {
 // Below this many values a parallel region costs more than it saves.
 constexpr int64_t parallel_threshold = 1 << 15;
+// Updates run over chunks small enough for their square roots to stay in L1 (vector_sqrt.hpp).
+constexpr int64_t chunk_size = 1024;
+
+// body(begin, count) over [0, n) in chunks, in parallel for large parameters. The bodies are
+// plain functions of pointers and values, which the compiler vectorises.
+template <typename Body>
+void for_chunks(int64_t n, const Body& body) {
+  const int64_t chunks = (n + chunk_size - 1) / chunk_size;
+#pragma omp parallel for schedule(static) if (n > parallel_threshold)
+  for (int64_t c = 0; c < chunks; ++c) body(c * chunk_size, std::min(chunk_size, n - c * chunk_size));
+}
+
+void sgd_chunk(float* w, float* g, float* v, int64_t count, float lr, float momentum, bool nesterov) {
+  for (int64_t i = 0; i < count; ++i) {
+    v[i] = momentum * v[i] - lr * g[i];
+    w[i] = nesterov ? w[i] + (momentum * v[i] - lr * g[i]) : w[i] + v[i];
+    g[i] = 0.0f;
+  }
+}
+
+// Keras' Adadelta on `count` weights: the new accumulator a and the old delta accumulator u.
+void adadelta_chunk(float* w, float* g, float* a, float* u, int64_t count, float lr, float rho, float eps) {
+  float root_u[chunk_size], root_a[chunk_size];
+  for (int64_t i = 0; i < count; ++i) {
+    a[i] = rho * a[i] + (1.0f - rho) * (g[i] * g[i]);
+    root_u[i] = u[i] + eps;
+    root_a[i] = a[i] + eps;
+  }
+  nn::sqrt_in_place(root_u, count);
+  nn::sqrt_in_place(root_a, count);
+  for (int64_t i = 0; i < count; ++i) {
+    const float d = g[i] * root_u[i] / root_a[i];
+    w[i] = w[i] - lr * d;
+    u[i] = rho * u[i] + (1.0f - rho) * (d * d);
+    g[i] = 0.0f;
+  }
+}
+
+void rmsprop_chunk(float* w, float* g, float* a, int64_t count, float lr, float rho, float eps) {
+  float root_a[chunk_size];
+  for (int64_t i = 0; i < count; ++i) root_a[i] = a[i] = rho * a[i] + (1.0f - rho) * (g[i] * g[i]);
+  nn::sqrt_in_place(root_a, count);
+  for (int64_t i = 0; i < count; ++i) {
+    w[i] = w[i] - lr * g[i] / (root_a[i] + eps);
+    g[i] = 0.0f;
+  }
+}
+
+// `step` is Adam's bias-corrected learning rate for this iteration.
+void adam_chunk(float* w, float* g, float* m, float* v, int64_t count, float step, float b1, float b2, float eps) {
+  float root_v[chunk_size];
+  for (int64_t i = 0; i < count; ++i) {
+    m[i] = b1 * m[i] + (1.0f - b1) * g[i];
+    root_v[i] = v[i] = b2 * v[i] + (1.0f - b2) * (g[i] * g[i]);
+  }
+  nn::sqrt_in_place(root_v, count);
+  for (int64_t i = 0; i < count; ++i) {
+    w[i] = w[i] - step * m[i] / (root_v[i] + eps);
+    g[i] = 0.0f;
+  }
+}
+
+void adagrad_chunk(float* w, float* g, float* a, int64_t count, float lr, float eps) {
+  float root_a[chunk_size];
+  for (int64_t i = 0; i < count; ++i) root_a[i] = a[i] = a[i] + g[i] * g[i];
+  nn::sqrt_in_place(root_a, count);
+  for (int64_t i = 0; i < count; ++i) {
+    w[i] = w[i] - lr * g[i] / (root_a[i] + eps);
+    g[i] = 0.0f;
+  }
+}
 
 // A float hyperparameter for JSON as its shortest decimal (0.95, 1e-07, not 0.949999988...).
 double json_number(float value) {
@@ -52,26 +124,10 @@ public:
 protected:
   int slot_count() const override { return 1; }
   void update(Parameter& p, std::vector<Tensor>& slots, float lr_t) override {
-    float* w = p.value.data();
-    float* g = p.gradient.data();
-    float* v = slots[0].data();
-    const float m = momentum_;
-    const int64_t n = p.value.size();
-    if (nesterov_) {
-#pragma omp parallel for if (n > parallel_threshold)
-      for (int64_t i = 0; i < n; ++i) {
-        v[i] = m * v[i] - lr_t * g[i];
-        w[i] = w[i] + (m * v[i] - lr_t * g[i]);
-        g[i] = 0.0f;
-      }
-    } else {
-#pragma omp parallel for if (n > parallel_threshold)
-      for (int64_t i = 0; i < n; ++i) {
-        v[i] = m * v[i] - lr_t * g[i];
-        w[i] = w[i] + v[i];
-        g[i] = 0.0f;
-      }
-    }
+    float *w = p.value.data(), *g = p.gradient.data(), *v = slots[0].data();
+    for_chunks(p.value.size(), [&](int64_t begin, int64_t count) {
+      sgd_chunk(w + begin, g + begin, v + begin, count, lr_t, momentum_, nesterov_);
+    });
   }
 
 private:
@@ -93,22 +149,10 @@ public:
 protected:
   int slot_count() const override { return 2; }
   void update(Parameter& p, std::vector<Tensor>& slots, float lr_t) override {
-    float* w = p.value.data();
-    float* g = p.gradient.data();
-    float* a = slots[0].data();  // running mean of g^2
-    float* u = slots[1].data();  // running mean of update^2
-    const float rho = rho_, eps = epsilon_;
-    const int64_t n = p.value.size();
-#pragma omp parallel for if (n > parallel_threshold)
-    for (int64_t i = 0; i < n; ++i) {
-      const float new_a = rho * a[i] + (1.0f - rho) * (g[i] * g[i]);
-      // Keras uses the new accumulator and the old delta accumulator.
-      const float d = g[i] * std::sqrt(u[i] + eps) / std::sqrt(new_a + eps);
-      w[i] = w[i] - lr_t * d;
-      u[i] = rho * u[i] + (1.0f - rho) * (d * d);
-      a[i] = new_a;
-      g[i] = 0.0f;
-    }
+    float *w = p.value.data(), *g = p.gradient.data(), *a = slots[0].data(), *u = slots[1].data();
+    for_chunks(p.value.size(), [&](int64_t begin, int64_t count) {
+      adadelta_chunk(w + begin, g + begin, a + begin, u + begin, count, lr_t, rho_, epsilon_);
+    });
   }
 
 private:
@@ -129,17 +173,10 @@ public:
 protected:
   int slot_count() const override { return 1; }
   void update(Parameter& p, std::vector<Tensor>& slots, float lr_t) override {
-    float* w = p.value.data();
-    float* g = p.gradient.data();
-    float* a = slots[0].data();
-    const float rho = rho_, eps = epsilon_;
-    const int64_t n = p.value.size();
-#pragma omp parallel for if (n > parallel_threshold)
-    for (int64_t i = 0; i < n; ++i) {
-      a[i] = rho * a[i] + (1.0f - rho) * (g[i] * g[i]);
-      w[i] = w[i] - lr_t * g[i] / (std::sqrt(a[i]) + eps);
-      g[i] = 0.0f;
-    }
+    float *w = p.value.data(), *g = p.gradient.data(), *a = slots[0].data();
+    for_chunks(p.value.size(), [&](int64_t begin, int64_t count) {
+      rmsprop_chunk(w + begin, g + begin, a + begin, count, lr_t, rho_, epsilon_);
+    });
   }
 
 private:
@@ -162,19 +199,10 @@ protected:
   void update(Parameter& p, std::vector<Tensor>& slots, float lr_t) override {
     const float t = static_cast<float>(iterations + 1);
     const float step = lr_t * (std::sqrt(1.0f - std::pow(beta_2_, t)) / (1.0f - std::pow(beta_1_, t)));
-    float* w = p.value.data();
-    float* g = p.gradient.data();
-    float* m = slots[0].data();
-    float* v = slots[1].data();
-    const float b1 = beta_1_, b2 = beta_2_, eps = epsilon_;
-    const int64_t n = p.value.size();
-#pragma omp parallel for if (n > parallel_threshold)
-    for (int64_t i = 0; i < n; ++i) {
-      m[i] = b1 * m[i] + (1.0f - b1) * g[i];
-      v[i] = b2 * v[i] + (1.0f - b2) * (g[i] * g[i]);
-      w[i] = w[i] - step * m[i] / (std::sqrt(v[i]) + eps);
-      g[i] = 0.0f;
-    }
+    float *w = p.value.data(), *g = p.gradient.data(), *m = slots[0].data(), *v = slots[1].data();
+    for_chunks(p.value.size(), [&](int64_t begin, int64_t count) {
+      adam_chunk(w + begin, g + begin, m + begin, v + begin, count, step, beta_1_, beta_2_, epsilon_);
+    });
   }
 
 private:
@@ -193,17 +221,10 @@ public:
 protected:
   int slot_count() const override { return 1; }
   void update(Parameter& p, std::vector<Tensor>& slots, float lr_t) override {
-    float* w = p.value.data();
-    float* g = p.gradient.data();
-    float* a = slots[0].data();
-    const float eps = epsilon_;
-    const int64_t n = p.value.size();
-#pragma omp parallel for if (n > parallel_threshold)
-    for (int64_t i = 0; i < n; ++i) {
-      a[i] = a[i] + g[i] * g[i];
-      w[i] = w[i] - lr_t * g[i] / (std::sqrt(a[i]) + eps);
-      g[i] = 0.0f;
-    }
+    float *w = p.value.data(), *g = p.gradient.data(), *a = slots[0].data();
+    for_chunks(p.value.size(), [&](int64_t begin, int64_t count) {
+      adagrad_chunk(w + begin, g + begin, a + begin, count, lr_t, epsilon_);
+    });
   }
 
 private:

@@ -45,16 +45,21 @@ Tensor Samples::rows(int64_t begin, int64_t end) const {
 }
 
 Tensor Samples::gather(const int64_t* indices, int64_t count) const {
+  Tensor batch;
+  gather(indices, count, batch);
+  return batch;
+}
+
+void Samples::gather(const int64_t* indices, int64_t count, Tensor& batch) const {
   const int64_t row = row_size(shape_);
   Shape shape = shape_;
   shape[0] = count;
-  Tensor batch(shape);
+  if (batch.shape() != shape) batch = Tensor(shape);
   for (int64_t i = 0; i < count; ++i) {
     if (indices[i] < 0 || indices[i] >= rows())
       throw Error("samples: row " + std::to_string(indices[i]) + " out of range for " + shape_to_string(shape_));
     std::memcpy(batch.data() + i * row, data_ + indices[i] * row, row * sizeof(float));
   }
-  return batch;
 }
 
 }  // namespace bottleneck
