@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
 #include <fstream>
 
 #include <nlohmann/json.hpp>
@@ -9,6 +10,7 @@
 #include "bottleneck/layers/core.hpp"
 #include "bottleneck/model.hpp"
 #include "bottleneck/npy.hpp"
+#include "bottleneck/weights_file.hpp"
 #include "support.hpp"
 
 namespace bottleneck {
@@ -127,6 +129,28 @@ TEST(Training, ShufflingWithASeedIsReproducible) {
   };
   EXPECT_EQ(run(5), run(5));
   EXPECT_NE(run(5), run(6));
+}
+
+TEST(Training, TheSeedsThirdProgramRunsAsAnExample) {
+  BOTTLENECK_REQUIRE_SHARED();
+  const fs::path dir = fixture("head_adadelta");
+  const fs::path weights = testing::scratch_dir("example_train_head") / "bottleneck_fc_model.h5";
+  const std::string command = std::string(BOTTLENECK_BINARY_DIR) + "/example_train_head " +
+                              (dir / "x_train.npy").string() + " " + (dir / "x_val.npy").string() + " " +
+                              (dir / "y_train.npy").string() + " " + (dir / "y_val.npy").string() + " --weights " +
+                              weights.string() + " 2>&1";
+  std::string output;
+  FILE* pipe = popen(command.c_str(), "r");
+  ASSERT_NE(pipe, nullptr);
+  char buffer[512];
+  while (fgets(buffer, sizeof buffer, pipe)) output += buffer;
+  ASSERT_EQ(pclose(pipe), 0) << output;
+  EXPECT_EQ(output.rfind("Train on 64 samples, validate on 40 samples\nEpoch 1/10\n", 0), 0u) << output;
+  EXPECT_NE(output.find("Epoch 10/10"), std::string::npos);
+  WeightsFile file = read_weights_file(weights.string());
+  std::vector<std::string> names;
+  for (const LayerWeights& layer : file.layers) names.push_back(layer.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"flatten", "dense", "dropout", "dense_1"}));
 }
 
 }  // namespace
