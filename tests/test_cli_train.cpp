@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bottleneck/layers.hpp"
 #include "bottleneck/model.hpp"
 #include "bottleneck/npy.hpp"
 #include "bottleneck/weights_file.hpp"
@@ -168,6 +169,52 @@ TEST(CliTrain, EvaluateAndPredictAgreeWithTheLastEpoch) {
     correct += std::stoi(row[2]) == static_cast<int>(y_val[n]);
   }
   expect_relative(correct / 40.0, last["val_acc"].get<double>(), "accuracy from predict's classes");
+}
+
+TEST(CliPredict, ImagesThroughTheBaseNetworkGiveWhatTheirFeaturesGive) {
+  BOTTLENECK_REQUIRE_SHARED();
+  const fs::path root = testing::scratch_dir("cli_predict_images");
+  const fs::path images = root / "images";
+  const fs::path fixtures = testing::shared_dir() / "fixtures" / "images";
+  fs::create_directories(images / "a");
+  fs::create_directories(images / "b");
+  fs::copy_file(fixtures / "photo_500x375.jpg", images / "a" / "photo.jpg");
+  fs::copy_file(fixtures / "gray_300x200.jpg", images / "a" / "gray.jpg");
+  fs::copy_file(fixtures / "exact_224x224.png", images / "b" / "exact.png");
+  const std::string weights = (testing::shared_dir() / "weights" / "squeezenet_v1.1_keras_notop.h5").string();
+  testing::CommandResult extracted = run_cli({"extract", images.string(), "-o", (root / "features").string(), "--model",
+                                              "squeezenet", "--weights", weights, "--quiet"});
+  ASSERT_EQ(extracted.exit_code, 0) << extracted.err;
+
+  // A head for SqueezeNet's 13x13x512 features, saved untrained.
+  clear_session();
+  Sequential head;
+  head.add(Input({13, 13, 512}));
+  head.add(GlobalAveragePooling2D());
+  head.add(Dense(1, "sigmoid"));
+  head.compile("adadelta", "binary_crossentropy", {"accuracy"});
+  head.save((root / "head.h5").string());
+
+  testing::CommandResult from_features = run_cli({"predict", (root / "head.h5").string(), (root / "features").string()});
+  testing::CommandResult from_images = run_cli({"predict", (root / "head.h5").string(), images.string(), "--model",
+                                                "squeezenet", "--weights", weights});
+  ASSERT_EQ(from_features.exit_code, 0) << from_features.err;
+  ASSERT_EQ(from_images.exit_code, 0) << from_images.err;
+  std::vector<std::string> a = lines_of(from_features.out), b = lines_of(from_images.out);
+  ASSERT_EQ(a.size(), 4u) << from_features.out;
+  ASSERT_EQ(b.size(), 4u) << from_images.out;
+  for (size_t i = 1; i < a.size(); ++i) {
+    std::vector<std::string> x = split(a[i], ','), y = split(b[i], ',');
+    EXPECT_EQ(x[0], y[0]);
+    EXPECT_NEAR(std::stod(x[1]), std::stod(y[1]), 1e-5);
+    EXPECT_EQ(x[2], y[2]);
+  }
+  EXPECT_EQ(split(a[1], ',')[0], "a/gray.jpg");  // flow_from_directory's order
+
+  testing::CommandResult wrong_base = run_cli({"predict", (root / "head.h5").string(), images.string(), "--model",
+                                               "squeezenet", "--weights", weights, "--pooling", "avg"});
+  EXPECT_NE(wrong_base.exit_code, 0);
+  EXPECT_NE(wrong_base.err.find("(512,)"), std::string::npos) << wrong_base.err;
 }
 
 TEST(CliTrain, ExplainsBadInput) {

@@ -28,7 +28,7 @@ FeatureFolder read_feature_folder(const std::string& dir, bool labels_required) 
   const fs::path features_path = root / "features.npy";
   if (!fs::exists(features_path))
     throw Error(features_path.string() + " is missing (expected the output folder of `bottleneck extract`)");
-  FeatureFolder folder{dir, Samples::memory_map(features_path.string()), Tensor(), {}, {}};
+  FeatureFolder folder{dir, Samples::memory_map(features_path.string()), Tensor(), {}};
   const fs::path labels_path = root / "labels.npy";
   if (fs::exists(labels_path)) {
     folder.labels = read_npy(labels_path.string()).to_tensor();
@@ -44,7 +44,6 @@ FeatureFolder read_feature_folder(const std::string& dir, bool labels_required) 
       throw Error((root / "files.txt").string() + " lists " + std::to_string(folder.files.size()) + " files but " +
                   features_path.string() + " has " + std::to_string(folder.features.rows()) + " rows");
   }
-  if (fs::exists(root / "classes.txt")) folder.classes = read_lines(root / "classes.txt");
   return folder;
 }
 

@@ -1,6 +1,6 @@
 #pragma once
 // What `extract` writes and train / evaluate / predict read: DIR/features.npy (memory-mapped),
-// DIR/labels.npy, DIR/files.txt, DIR/classes.txt.
+// DIR/labels.npy, DIR/files.txt.
 #include <string>
 #include <vector>
 
@@ -12,8 +12,7 @@ struct FeatureFolder {
   std::string dir;
   Samples features;
   Tensor labels;                    // class index per row, as float; empty when absent
-  std::vector<std::string> files;   // empty when files.txt is absent
-  std::vector<std::string> classes; // empty when classes.txt is absent
+  std::vector<std::string> files;  // empty when files.txt is absent
 };
 
 // Throws Error naming the missing or inconsistent file.

@@ -28,8 +28,7 @@ struct PredictSettings {
 
 struct Predictions {
   std::vector<std::string> files;
-  std::vector<std::string> classes;  // names by index, when known
-  Tensor probabilities;              // (rows, units)
+  Tensor probabilities;  // (rows, units)
 };
 
 Predictions predict_features(Model& head, const std::string& dir, int batch_size) {
@@ -37,7 +36,7 @@ Predictions predict_features(Model& head, const std::string& dir, int batch_size
   std::vector<std::string> files = folder.files;
   if (files.empty())
     for (int64_t i = 0; i < folder.features.rows(); ++i) files.push_back(std::to_string(i));
-  return {files, folder.classes, head.predict(folder.features, batch_size)};
+  return {files, head.predict(folder.features, batch_size)};
 }
 
 Predictions predict_images(Model& head, const PredictSettings& s) {
@@ -50,14 +49,14 @@ Predictions predict_images(Model& head, const PredictSettings& s) {
   if (!fs::is_directory(s.input)) {
     Tensor x = expand_dims(img_to_array(load_img(s.input, input.target_size, input.interpolation)), 0);
     input.preprocessing.apply(x);
-    return {{fs::path(s.input).filename().string()}, {}, head.predict(base->predict(x))};
+    return {{fs::path(s.input).filename().string()}, head.predict(base->predict(x))};
   }
   ImageDataGenerator generator({.preprocessing = input.preprocessing});
   DirectoryIterator iterator = generator.flow_from_directory(
       s.input, {.target_size = input.target_size, .class_mode = ClassMode::none, .batch_size = s.batch_size,
                 .shuffle = false, .interpolation = input.interpolation});
   if (iterator.samples() == 0) throw Error("no images found in " + s.input);
-  Predictions result{{}, {}, Tensor()};  // the head does not know its training classes: indices
+  Predictions result;
   std::vector<Tensor> parts;
   BatchPrefetcher prefetcher(iterator);
   while (auto batch = prefetcher.next()) {
@@ -83,15 +82,13 @@ void run_predict(const PredictSettings& s) {
   std::string csv = "file,probability,class\n";
   for (int64_t n = 0; n < rows; ++n) {
     const float* row = p.probabilities.data() + n * units;
-    // One sigmoid unit: P(class 1), class 1 when above 0.5 (Keras' predict_classes);
-    // several units: the most probable class and its probability.
+    // Keras' predict_classes: one sigmoid unit gives P(class 1) and class 1 above 0.5;
+    // several units give the most probable class index and its probability.
     const int64_t best = units == 1 ? (row[0] > 0.5f ? 1 : 0) : std::max_element(row, row + units) - row;
     const float probability = units == 1 ? row[0] : row[best];
-    const std::string label =
-        best < static_cast<int64_t>(p.classes.size()) ? p.classes[best] : std::to_string(best);
     char value[32];
     std::snprintf(value, sizeof value, "%.7g", probability);
-    csv += p.files[n] + "," + value + "," + label + "\n";
+    csv += p.files[n] + "," + value + "," + std::to_string(best) + "\n";
   }
   std::fputs(csv.c_str(), stdout);
 }
