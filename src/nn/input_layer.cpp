@@ -15,7 +15,7 @@ Tensor InputLayer::forward(const std::vector<Tensor>& inputs, bool /*training*/)
   Shape expected = shape_;
   expected.insert(expected.begin(), x.rank() ? x.dim(0) : 0);
   if (x.shape() != expected)
-    throw Error("input " + name() + " expects (batch, " + shape_to_string(shape_).substr(1) + ", got " +
+    throw Error("input " + name() + " takes samples of shape " + shape_to_string(shape_) + ", got a batch of shape " +
                 shape_to_string(x.shape()));
   return x;
 }
