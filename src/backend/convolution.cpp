@@ -83,13 +83,16 @@ Convolution::Plan& Convolution::plan_for(const Shape& x, const Shape& k, bool ha
 }
 
 namespace {
-// The kernel in whatever blocked layout the primitive chose (reordered from Keras' HWIO).
-memory kernel_for(const memory::desc& wanted, const memory::desc& user_desc, const Tensor& kernel) {
+// The kernel in whatever blocked layout the primitive chose, reordered from Keras' HWIO on
+// every call (weights change during training) into `buffer`, which is allocated only when
+// the layout changes, so batches do not churn the heap.
+memory kernel_for(const memory::desc& wanted, const memory::desc& user_desc, const Tensor& kernel,
+                  std::unique_ptr<memory>& buffer) {
   memory user(user_desc, cpu_engine(), const_cast<float*>(kernel.data()));
   if (wanted == user_desc) return user;
-  memory reordered(wanted, cpu_engine());
-  dnnl::reorder(user, reordered).execute(cpu_stream(), user, reordered);
-  return reordered;
+  if (!buffer || buffer->get_desc() != wanted) buffer = std::make_unique<memory>(wanted, cpu_engine());
+  dnnl::reorder(user, *buffer).execute(cpu_stream(), user, *buffer);
+  return *buffer;
 }
 }  // namespace
 
@@ -97,7 +100,7 @@ Tensor Convolution::forward(const Tensor& x, const Tensor& kernel, const Tensor&
   Plan& plan = plan_for(x.shape(), kernel.shape(), !bias.empty());
   Tensor y = Tensor::uninitialized(plan.output_shape);
   memory src = nhwc_memory(x), dst = nhwc_memory(y);
-  memory weights = kernel_for(plan.forward_pd.weights_desc(), plan.kernel_user_desc, kernel);
+  memory weights = kernel_for(plan.forward_pd.weights_desc(), plan.kernel_user_desc, kernel, forward_kernel_);
   std::unordered_map<int, memory> args{{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, weights}, {DNNL_ARG_DST, dst}};
   if (!bias.empty()) args.insert({DNNL_ARG_BIAS, memory(plan.bias_desc, cpu_engine(), const_cast<float*>(bias.data()))});
   plan.forward.execute(cpu_stream(), args);
@@ -166,7 +169,7 @@ Tensor Convolution::backward(const Tensor& output_gradient, const Tensor& kernel
   }
   auto& pd = *plan.backward_data_pd;
   Tensor input_gradient = Tensor::uninitialized(saved_input_.shape());
-  memory weights = kernel_for(pd.weights_desc(), plan.kernel_user_desc, kernel);
+  memory weights = kernel_for(pd.weights_desc(), plan.kernel_user_desc, kernel, backward_data_kernel_);
   dnnl::convolution_backward_data(pd).execute(
       cpu_stream(),
       {{DNNL_ARG_DIFF_DST, diff_dst}, {DNNL_ARG_WEIGHTS, weights}, {DNNL_ARG_DIFF_SRC, nhwc_memory(input_gradient)}});

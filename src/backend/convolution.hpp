@@ -5,6 +5,8 @@
 #include <map>
 #include <memory>
 
+#include <oneapi/dnnl/dnnl.hpp>
+
 #include "bottleneck/tensor.hpp"
 
 namespace bottleneck::backend {
@@ -48,6 +50,8 @@ private:
   ConvGeometry geometry_;
   bool fused_relu_;
   std::map<Shape, std::unique_ptr<Plan>> plans_;
+  // The kernel in the primitives' own layouts (see kernel_for in the .cpp).
+  std::unique_ptr<dnnl::memory> forward_kernel_, backward_data_kernel_;
   // Saved by a training forward for backward.
   Tensor saved_input_;
   Tensor saved_output_;

@@ -1,0 +1,119 @@
+// bottleneck finetune --train IMGDIR --val IMGDIR --head MODEL.h5 -o FULL.h5: the seed's
+// second technique. The pretrained base and a trained head become one model; the base is
+// frozen up to --trainable-from and the rest trains at a small learning rate (SGD with
+// momentum by default). Without augmentation the frozen part runs once per image.
+#include <cstdio>
+#include <optional>
+
+#include "bottleneck/applications.hpp"
+#include "bottleneck/error.hpp"
+#include "bottleneck/fine_tuning.hpp"
+#include "cli/command.hpp"
+#include "cli/model_input_options.hpp"
+#include "cli/optimizer_options.hpp"
+#include "core/progress.hpp"
+
+namespace bottleneck::cli {
+
+namespace {
+
+struct FinetuneSettings {
+  std::string train_dir;
+  std::string val_dir;
+  std::string head;
+  std::string output;
+  ModelInputOptions model;
+  std::string trainable_from;  // empty: the last block of the base
+  OptimizerOptions optimizer{"sgd", 1e-4, 0.9};
+  int epochs = 5;
+  int batch_size = 32;
+  uint64_t seed = 0;
+  bool no_shuffle = false;
+  std::string cache_dir;
+  std::string history_csv;
+  bool quiet = false;
+};
+
+std::string default_trainable_from(const std::string& model) {
+  return model == "squeezenet" ? "fire9/squeeze1x1" : "block5_conv1";
+}
+
+ClassMode class_mode_for(const Model& model) {
+  if (model.output_shape().back() == 1) return ClassMode::binary;
+  return model.loss()->name() == "sparse_categorical_crossentropy" ? ClassMode::sparse : ClassMode::categorical;
+}
+
+void run_finetune(const FinetuneSettings& s) {
+  if (s.epochs <= 0) throw Error("--epochs must be positive");
+  if (s.batch_size <= 0) throw Error("--batch-size must be positive");
+  ResolvedModelInput input = resolve_model_input(s.model);
+  auto base = application_by_name(s.model.model, input.application);
+  auto head = load_model(s.head);
+  if (head->input_shape() != base->output_shape())
+    throw Error(s.head + " takes inputs of shape " + shape_to_string(head->input_shape()) + " but " + s.model.model +
+                " at " + s.model.target_size + " gives " + shape_to_string(base->output_shape()) +
+                "; use the --model, --target-size and --pooling the head's features were extracted with");
+
+  Model model(base->input(), (*head)(base->output()), "model", s.seed);
+  const std::string loss = head->compiled() ? head->loss()->name() : "binary_crossentropy";
+  model.compile(make_optimizer(s.optimizer), loss, {"accuracy"});
+
+  ImageDataGenerator generator({.preprocessing = input.preprocessing});
+  FlowOptions flow{.target_size = input.target_size, .class_mode = class_mode_for(model), .batch_size = s.batch_size,
+                   .shuffle = false, .interpolation = input.interpolation};
+  DirectoryIterator train = generator.flow_from_directory(s.train_dir, flow);
+  std::optional<DirectoryIterator> val;
+  if (!s.val_dir.empty()) val = generator.flow_from_directory(s.val_dir, flow);
+
+  auto say = [&](const std::string& line) {
+    if (!s.quiet) std::printf("%s\n", line.c_str());
+  };
+  say(train.found_message());
+  if (val) say(val->found_message());
+  int64_t total = train.samples() + (val ? val->samples() : 0);
+  Progress progress("frozen prefix", total, "images", s.quiet);
+  int64_t offset = 0, last = 0;  // the train set, then the validation set, go through the prefix
+  FineTuneOptions options{
+      .fit = {.epochs = s.epochs, .batch_size = s.batch_size, .verbose = s.quiet ? 0 : 1, .shuffle = !s.no_shuffle,
+              .seed = s.seed},
+      .cache_dir = s.cache_dir,
+      .extraction = {.on_progress =
+                         [&](int64_t done) {
+                           if (done < last) offset += last;
+                           last = done;
+                           progress.update(offset + done);
+                         },
+                     .on_skip = [&](const SkippedFile& f) { progress.note("skipped " + f.filename + ": " + f.error); }},
+      .log = say};
+  History history =
+      fine_tune(model, s.trainable_from.empty() ? default_trainable_from(s.model.model) : s.trainable_from, train,
+                val ? &*val : nullptr, options);
+  model.save(s.output);
+  if (!s.history_csv.empty()) history.save_csv(s.history_csv);
+}
+
+void setup_finetune(CLI::App& app) {
+  auto s = std::make_shared<FinetuneSettings>();
+  CLI::App* cmd = app.add_subcommand("finetune", "Fine-tune the top of the base network together with a trained head");
+  cmd->add_option("--train", s->train_dir, "training images: a folder of class subfolders")->required();
+  cmd->add_option("--val", s->val_dir, "validation images: a folder of class subfolders");
+  cmd->add_option("--head", s->head, "the head trained by `bottleneck train` (.h5)")->required();
+  cmd->add_option("-o,--output", s->output, "the fine-tuned model, base and head (.h5, Keras layout)")->required();
+  add_model_input_options(*cmd, s->model);
+  cmd->add_option("--trainable-from", s->trainable_from,
+                  "first layer to train (default: block5_conv1 for vgg16, fire9/squeeze1x1 for squeezenet)");
+  add_optimizer_options(*cmd, s->optimizer);
+  cmd->add_option("--epochs", s->epochs)->capture_default_str();
+  cmd->add_option("--batch-size", s->batch_size)->capture_default_str();
+  cmd->add_option("--seed", s->seed, "seed of the shuffling order")->capture_default_str();
+  cmd->add_flag("--no-shuffle", s->no_shuffle, "keep the samples' order every epoch");
+  cmd->add_option("--cache-dir", s->cache_dir, "where to keep the frozen prefix's outputs (default: a temporary folder)");
+  cmd->add_option("--history", s->history_csv, "write the per-epoch figures as CSV");
+  cmd->add_flag("-q,--quiet", s->quiet, "no log output");
+  cmd->callback([s] { run_finetune(*s); });
+}
+
+const CommandRegistration registration{"finetune", setup_finetune};
+
+}  // namespace
+}  // namespace bottleneck::cli
