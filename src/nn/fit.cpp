@@ -122,6 +122,7 @@ History Model::fit(const Samples& x, const Samples& y, const FitOptions& options
   std::iota(order.begin(), order.end(), 0);
   Rng shuffle_rng(options.seed);
   History history;
+  Tensor batch_x, batch_y;  // reused batch after batch: layers drop their views of a batch in backward()
   stop_training = false;
   for (const auto& callback : options.callbacks) {
     callback->set_model(this);
@@ -134,7 +135,6 @@ History Model::fit(const Samples& x, const Samples& y, const FitOptions& options
 
     nn::ProgressBar progress(samples, options.verbose);
     std::vector<double> totals(names.size(), 0.0);
-    Tensor batch_x, batch_y;  // reused: layers drop their views of a batch in backward()
     for (int64_t begin = 0; begin < samples; begin += options.batch_size) {
       const int64_t end = std::min<int64_t>(begin + options.batch_size, samples);
       train_x.gather(order.data() + begin, end - begin, batch_x);
