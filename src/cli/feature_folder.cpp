@@ -1,5 +1,6 @@
 #include "cli/feature_folder.hpp"
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 
@@ -51,7 +52,11 @@ Tensor targets_for(const Model& model, const Tensor& labels, const std::string& 
   const int64_t units = shape_size(model.output_shape());
   const std::string loss = model.loss()->name();
   float highest = 0.0f;
-  for (float label : labels) highest = std::max(highest, label);
+  for (float label : labels) {
+    if (label < 0.0f || label != std::floor(label))
+      throw Error(dir + "/labels.npy holds " + std::to_string(label) + ", not a class index");
+    highest = std::max(highest, label);
+  }
   const int64_t classes = static_cast<int64_t>(highest) + 1;
   if (units == 1 && classes > 2)
     throw Error(dir + " has " + std::to_string(classes) + " classes but the head has one output unit; use e.g. --head "

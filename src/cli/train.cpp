@@ -35,11 +35,10 @@ struct TrainSettings {
 std::shared_ptr<Optimizer> make_optimizer(const TrainSettings& s) {
   nlohmann::json config = nlohmann::json::object();
   if (s.lr) config["lr"] = *s.lr;
-  if (s.momentum) {
-    if (s.optimizer != "sgd") throw Error("--momentum applies to --optimizer sgd only");
-    config["momentum"] = *s.momentum;
-  }
-  return optimizer_from_config({{"class_name", s.optimizer}, {"config", config}});
+  if (s.momentum) config["momentum"] = *s.momentum;
+  std::shared_ptr<Optimizer> optimizer = optimizer_from_config({{"class_name", s.optimizer}, {"config", config}});
+  if (s.momentum && optimizer->class_name() != "SGD") throw Error("--momentum applies to --optimizer sgd only");
+  return optimizer;
 }
 
 void run_train(const TrainSettings& s) {
