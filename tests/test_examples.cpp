@@ -1,9 +1,12 @@
 // The seed's programs in examples/ are built with the project and run here.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 
+#include "bottleneck/npy.hpp"
 #include "support.hpp"
 
 namespace bottleneck {
@@ -24,6 +27,32 @@ TEST(Examples, Vgg16FeaturesPrintsTheSeedShapes) {
                         (fixtures / "images/photo_500x375.jpg").string() + " " +
                         (fixtures / "vgg16_random_notop.h5").string());
   EXPECT_EQ(out, "(1, 224, 224, 3)\n(1, 7, 7, 512)\n");
+}
+
+TEST(Examples, SaveBottleneckFeaturesWritesBothSplits) {
+  BOTTLENECK_REQUIRE_SHARED();
+  auto fixtures = testing::shared_dir() / "fixtures";
+  auto data = testing::scratch_dir("example-bottleneck-data");
+  for (std::string split : {"train", "test"})
+    for (std::string cls : {"cats", "dogs"}) {
+      std::filesystem::create_directories(data / split / cls);
+      std::filesystem::copy_file(fixtures / "images/photo_500x375.jpg", data / split / cls / "1.jpg");
+    }
+  auto out = testing::scratch_dir("example-bottleneck-out");
+  std::string printed = run(std::string(BOTTLENECK_BINARY_DIR) + "/example_save_bottleneck_features " + data.string() +
+                            " " + (fixtures / "vgg16_random_notop.h5").string() + " " + out.string());
+  EXPECT_EQ(printed,
+            "Found 2 images belonging to 2 classes.\nbottleneck_features_train.npy (2, 7, 11, 512)\n"
+            "Found 2 images belonging to 2 classes.\nbottleneck_features_test.npy (2, 7, 11, 512)\n");
+  // The fixture's reference features for this image at 240x360 with rescale=1/255.
+  Tensor ours = load_npy((out / "bottleneck_features_train.npy").string());
+  Tensor expected = load_npy((fixtures / "expected/vgg16/photo_500x375.jpg.240x360.rescale.npy").string());
+  double worst = 0, scale = 0;
+  for (int64_t i = 0; i < expected.size(); ++i) {
+    worst = std::max(worst, double(std::fabs(ours[i] - expected[i])));
+    scale = std::max(scale, double(std::fabs(expected[i])));
+  }
+  EXPECT_LE(worst / scale, 1e-4);
 }
 
 }  // namespace
