@@ -55,5 +55,25 @@ TEST(Examples, SaveBottleneckFeaturesWritesBothSplits) {
   EXPECT_LE(worst / scale, 1e-4);
 }
 
+TEST(Examples, FineTuneTrainsBlock5AndTheHead) {
+  BOTTLENECK_REQUIRE_SHARED();
+  auto fixtures = testing::shared_dir() / "fixtures";
+  auto data = testing::scratch_dir("example-fine-tune");
+  const char* names[] = {"photo_500x375.jpg", "gray_300x200.jpg", "cmyk_256x256.jpg", "rgba_320x240.png"};
+  for (std::string split : {"train", "val"})
+    for (int c = 0; c < 2; ++c) {
+      auto dir = data / split / (c ? "dogs" : "cats");
+      std::filesystem::create_directories(dir);
+      for (int i = 0; i < 2; ++i) std::filesystem::copy_file(fixtures / "images" / names[2 * c + i], dir / names[2 * c + i]);
+    }
+  std::string printed = run(std::string(BOTTLENECK_BINARY_DIR) + "/example_fine_tune " + (data / "train").string() +
+                            " " + (data / "val").string() + " " + (fixtures / "vgg16_random_notop.h5").string() +
+                            " '' 32 2");
+  EXPECT_NE(printed.find("cached frozen prefix"), std::string::npos) << printed;
+  EXPECT_NE(printed.find("Epoch 2/2"), std::string::npos) << printed;
+  EXPECT_NE(printed.find("val_acc"), std::string::npos) << printed;
+  EXPECT_EQ(printed.find("error"), std::string::npos) << printed;
+}
+
 }  // namespace
 }  // namespace bottleneck
