@@ -5,7 +5,7 @@
 #include <filesystem>
 
 #include "bottleneck/error.hpp"
-#include "bottleneck/layers/core.hpp"
+#include "bottleneck/layers.hpp"
 #include "bottleneck/model.hpp"
 #include "bottleneck/weights_file.hpp"
 #include "support.hpp"
@@ -87,6 +87,84 @@ TEST(Model, LeavesOutLayersTheOutputDoesNotNeed) {
   std::vector<std::string> names;
   for (const LayerPtr& layer : model.layers()) names.push_back(layer->name());
   EXPECT_EQ(names, (std::vector<std::string>{"input_1", "shared", "used"}));
+}
+
+// A fire-module-like branch: squeeze feeds two layers whose outputs are concatenated.
+std::unique_ptr<Model> branching_model() {
+  clear_session();
+  auto inputs = Input({1, 1, 4});
+  auto squeeze = Dense(3, "tanh", "squeeze")(inputs);  // on the channel axis, as a 1x1 convolution
+  auto left = Dense(2, "tanh", "left")(squeeze);
+  auto right = Dense(2, "sigmoid", "right")(squeeze);
+  auto merged = Flatten()(Concatenate()({left, right}));
+  return std::make_unique<Model>(inputs, Dense(1, "sigmoid", "out")(merged), "model", 5);
+}
+
+TEST(Model, OrdersABranchingGraphLikeKerasAndSummarisesItsConnections) {
+  std::unique_ptr<Model> model = branching_model();
+  std::vector<std::string> names;
+  for (const LayerPtr& layer : model->layers()) names.push_back(layer->name());
+  EXPECT_EQ(names, (std::vector<std::string>{"input_1", "squeeze", "left", "right", "concatenate", "flatten", "out"}));
+  const std::string expected =
+      "__________________________________________________________________________________________________\n"
+      "Layer (type)                    Output Shape         Param #     Connected to                     \n"
+      "==================================================================================================\n"
+      "input_1 (InputLayer)            (None, 1, 1, 4)      0                                            \n"
+      "__________________________________________________________________________________________________\n"
+      "squeeze (Dense)                 (None, 1, 1, 3)      15          input_1[0][0]                    \n"
+      "__________________________________________________________________________________________________\n"
+      "left (Dense)                    (None, 1, 1, 2)      8           squeeze[0][0]                    \n"
+      "__________________________________________________________________________________________________\n"
+      "right (Dense)                   (None, 1, 1, 2)      8           squeeze[0][0]                    \n"
+      "__________________________________________________________________________________________________\n"
+      "concatenate (Concatenate)       (None, 1, 1, 4)      0           left[0][0]                       \n"
+      "                                                                 right[0][0]                      \n"
+      "__________________________________________________________________________________________________\n"
+      "flatten (Flatten)               (None, 4)            0           concatenate[0][0]                \n"
+      "__________________________________________________________________________________________________\n"
+      "out (Dense)                     (None, 1)            5           flatten[0][0]                    \n"
+      "==================================================================================================\n"
+      "Total params: 36\n"
+      "Trainable params: 36\n"
+      "Non-trainable params: 0\n"
+      "__________________________________________________________________________________________________\n";
+  EXPECT_EQ(model->summary(), expected);
+}
+
+TEST(Model, BackwardThroughABranchSumsTheGradientsOfBothReaders) {
+  std::unique_ptr<Model> model = branching_model();
+  // Plain SGD with lr 1: each weight moves by exactly minus its gradient.
+  model->compile(SGD({.lr = 1.0f}), "binary_crossentropy");
+  Tensor x = counting({5, 1, 1, 4}, 0.05f);
+  Tensor y({5}, {0, 1, 1, 0, 1});
+  Tensor& kernel = model->get_layer("squeeze")->parameters()[0]->value;
+  std::vector<double> numeric(kernel.size());
+  for (int64_t i = 0; i < kernel.size(); ++i) {
+    const float saved = kernel[i], h = 1e-2f;
+    kernel[i] = saved + h;
+    const double up = model->test_on_batch(x, y)[0];
+    kernel[i] = saved - h;
+    const double down = model->test_on_batch(x, y)[0];
+    kernel[i] = saved;
+    numeric[i] = (up - down) / (2 * h);
+  }
+  Tensor before = kernel.clone();
+  model->train_on_batch(x, y);
+  for (int64_t i = 0; i < kernel.size(); ++i) EXPECT_NEAR(before[i] - kernel[i], numeric[i], 1e-4) << i;
+}
+
+TEST(Model, FrozenLayersKeepTheirWeights) {
+  std::unique_ptr<Model> model = branching_model();
+  model->get_layer("squeeze")->trainable = false;
+  model->compile(SGD({.lr = 1.0f}), "binary_crossentropy");
+  Tensor frozen = model->get_layer("squeeze")->parameters()[0]->value.clone();
+  Tensor trained = model->get_layer("out")->parameters()[0]->value.clone();
+  model->train_on_batch(counting({5, 1, 1, 4}, 0.05f), Tensor({5}, {0, 1, 1, 0, 1}));
+  const Tensor& after_frozen = model->get_layer("squeeze")->parameters()[0]->value;
+  const Tensor& after_trained = model->get_layer("out")->parameters()[0]->value;
+  EXPECT_TRUE(std::equal(frozen.begin(), frozen.end(), after_frozen.begin()));
+  EXPECT_FALSE(std::equal(trained.begin(), trained.end(), after_trained.begin()));
+  EXPECT_NE(model->summary().find("Non-trainable params: 15"), std::string::npos);
 }
 
 TEST(Model, RejectsAnInputThatIsNotTheModelsInput) {
