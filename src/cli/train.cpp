@@ -8,6 +8,7 @@
 #include "cli/command.hpp"
 #include "cli/feature_folder.hpp"
 #include "cli/head_spec.hpp"
+#include "cli/optimizer_options.hpp"
 
 namespace bottleneck::cli {
 
@@ -18,9 +19,7 @@ struct TrainSettings {
   std::string val_dir;
   std::string output;
   std::string head = default_head_spec;
-  std::string optimizer = "adadelta";
-  std::optional<double> lr;
-  std::optional<double> momentum;
+  OptimizerOptions optimizer{.name = "adadelta"};
   std::string loss = "binary_crossentropy";
   int epochs = 10;
   int batch_size = 32;
@@ -31,15 +30,6 @@ struct TrainSettings {
   std::string plot;
   bool quiet = false;
 };
-
-std::shared_ptr<Optimizer> make_optimizer(const TrainSettings& s) {
-  nlohmann::json config = nlohmann::json::object();
-  if (s.lr) config["lr"] = *s.lr;
-  if (s.momentum) config["momentum"] = *s.momentum;
-  std::shared_ptr<Optimizer> optimizer = optimizer_from_config({{"class_name", s.optimizer}, {"config", config}});
-  if (s.momentum && optimizer->class_name() != "SGD") throw Error("--momentum applies to --optimizer sgd only");
-  return optimizer;
-}
 
 void run_train(const TrainSettings& s) {
   if (s.epochs <= 0) throw Error("--epochs must be positive");
@@ -54,7 +44,7 @@ void run_train(const TrainSettings& s) {
 
   std::unique_ptr<Sequential> model = build_head(s.head, feature_shape, s.seed);
   if (!s.init_weights.empty()) model->load_weights(s.init_weights);
-  model->compile(make_optimizer(s), s.loss, {"accuracy"});
+  model->compile(make_optimizer(s.optimizer), s.loss, {"accuracy"});
 
   FitOptions options{.epochs = s.epochs, .batch_size = s.batch_size, .verbose = s.quiet ? 0 : 1,
                      .shuffle = !s.no_shuffle, .seed = s.seed};
@@ -76,10 +66,7 @@ void setup_train(CLI::App& app) {
                   "comma list of flatten, globalaveragepooling2d, globalmaxpooling2d, dense:UNITS[:ACTIVATION], "
                   "dropout:RATE, activation:NAME")
       ->capture_default_str();
-  cmd->add_option("--optimizer", s->optimizer, "sgd, adadelta, rmsprop, adam or adagrad (Keras' defaults)")
-      ->capture_default_str();
-  cmd->add_option("--lr", s->lr, "learning rate (default: the optimizer's Keras default)");
-  cmd->add_option("--momentum", s->momentum, "SGD momentum");
+  add_optimizer_options(*cmd, s->optimizer);
   cmd->add_option("--loss", s->loss,
                   "binary_crossentropy, categorical_crossentropy, sparse_categorical_crossentropy or mse")
       ->capture_default_str();
