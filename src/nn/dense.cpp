@@ -27,7 +27,7 @@ Shape DenseLayer::compute_output_shape(const std::vector<Shape>& input_shapes) c
 
 void DenseLayer::build(const std::vector<Shape>& input_shapes, Rng& rng) {
   const int64_t in = input_shapes.at(0).back();
-  kernel_.value = Tensor({in, units_});
+  kernel_.value = Tensor::uninitialized({in, units_});
   glorot_uniform(kernel_.value, rng);
   kernel_.gradient = Tensor({in, units_});
   if (use_bias_) {
@@ -46,10 +46,11 @@ Tensor DenseLayer::forward(const std::vector<Tensor>& inputs, bool training) {
   const int64_t rows = x.size() / in;
   Shape out_shape = x.shape();
   out_shape.back() = units_;
-  Tensor y(out_shape);
+  Tensor y = Tensor::uninitialized(out_shape);
   if (use_bias_)
     for (int64_t r = 0; r < rows; ++r) std::memcpy(y.data() + r * units_, bias_.value.data(), units_ * sizeof(float));
-  backend::gemm(false, false, rows, units_, in, 1.0f, x.data(), in, kernel_.value.data(), units_, 1.0f, y.data(), units_);
+  backend::gemm(false, false, rows, units_, in, 1.0f, x.data(), in, kernel_.value.data(), units_, use_bias_ ? 1.0f : 0.0f,
+                y.data(), units_);
   nn::activate(activation_, y);
   if (training && backward_follows) {
     input_ = x;
@@ -77,7 +78,7 @@ std::vector<Tensor> DenseLayer::backward(const Tensor& output_gradient, bool nee
   }
   Tensor dx;
   if (need_input_gradients) {
-    dx = Tensor(input_.shape());
+    dx = Tensor::uninitialized(input_.shape());
     backend::gemm(false, true, rows, in, units_, 1.0f, g.data(), units_, kernel_.value.data(), units_, 0.0f, dx.data(), in);
   }
   input_ = Tensor();

@@ -228,7 +228,7 @@ Tensor Model::predict(const Samples& x, int batch_size, int verbose) {
   if (batch_size <= 0) throw Error("predict: batch_size must be positive, got " + std::to_string(batch_size));
   Shape out_shape = output_shape();
   out_shape.insert(out_shape.begin(), x.rows());
-  Tensor result(out_shape);
+  Tensor result = Tensor::uninitialized(out_shape);
   const int64_t row = shape_size(output_shape());
   nn::ProgressBar progress(x.rows(), verbose);
   for (int64_t begin = 0; begin < x.rows(); begin += batch_size) {

@@ -39,7 +39,7 @@ Tensor Samples::rows(int64_t begin, int64_t end) const {
                 shape_to_string(shape_));
   Shape shape = shape_;
   shape[0] = end - begin;
-  Tensor batch(shape);
+  Tensor batch = Tensor::uninitialized(shape);
   std::memcpy(batch.data(), data_ + begin * row_size(shape_), batch.size() * sizeof(float));
   return batch;
 }
@@ -54,7 +54,7 @@ void Samples::gather(const int64_t* indices, int64_t count, Tensor& batch) const
   const int64_t row = row_size(shape_);
   Shape shape = shape_;
   shape[0] = count;
-  if (batch.shape() != shape) batch = Tensor(shape);
+  if (batch.shape() != shape) batch = Tensor::uninitialized(shape);
   for (int64_t i = 0; i < count; ++i) {
     if (indices[i] < 0 || indices[i] >= rows())
       throw Error("samples: row " + std::to_string(indices[i]) + " out of range for " + shape_to_string(shape_));
