@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# One fine-tuning epoch of VGG16 block 5 + the seed head at 224x224: `bottleneck finetune`
+# (frozen blocks 1-4 computed once per image, then block 5 + head trained from that cache)
+# against PyTorch (frozen blocks under no_grad every epoch), same images, same run.
+# Prints seconds for the first epoch (ours includes building the cache) and for each later one.
+#   bench/finetune_epoch.sh [IMAGES=32] [EPOCHS=3]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+images=${1:-32}
+epochs=${2:-3}
+scripts/install-deps.sh --bench
+[[ -x build/bottleneck ]] || scripts/build.sh
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$work/data/a" "$work/data/b"
+/usr/bin/python3 - "$work/data" "$images" <<'PY'
+import os, sys, glob
+from PIL import Image
+import numpy as np
+root, n = sys.argv[1], int(sys.argv[2])
+photos = sorted(glob.glob("../shared/data/cats_and_dogs/train/*/*.jpg"))
+rng = np.random.default_rng(0)
+for i in range(n):
+    img = Image.open(photos[i % len(photos)]).convert("RGB") if photos else \
+        Image.fromarray(rng.integers(0, 255, (375, 500, 3), dtype=np.uint8))
+    img.save(os.path.join(root, "a" if i < n // 2 else "b", f"{i:05d}.jpg"), quality=90)
+PY
+
+# A head for 7x7x512 features (trained on a few extracted rows; its quality does not matter here).
+build/bottleneck extract "$work/data" -o "$work/features" --weights random --quiet >/dev/null
+build/bottleneck train --train "$work/features" -o "$work/head.h5" --epochs 1 --quiet
+
+seconds() { local start=$(date +%s.%N); "$@" >/dev/null; echo "$(date +%s.%N) - $start" | bc -l; }
+one=$(seconds build/bottleneck finetune --train "$work/data" --head "$work/head.h5" -o "$work/full.h5" \
+  --weights random --epochs 1 --quiet)
+more=$(seconds build/bottleneck finetune --train "$work/data" --head "$work/head.h5" -o "$work/full.h5" \
+  --weights random --epochs "$epochs" --quiet)
+later=$(echo "($more - $one) / ($epochs - 1)" | bc -l)
+torch=$(cd bench && OMP_NUM_THREADS=2 /usr/bin/python3 pytorch_finetune.py "$work/data" --epochs "$epochs")
+t_first=$(echo "$torch" | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["epoch_seconds"][0])')
+t_later=$(echo "$torch" | /usr/bin/python3 -c 'import json,sys; s=json.load(sys.stdin)["epoch_seconds"][1:]; print(sum(s)/len(s))')
+printf 'first epoch:  bottleneck %.1f s (whole run, cache included)  pytorch %.1f s  ratio %.2fx\n' "$one" "$t_first" "$(echo "$t_first / $one" | bc -l)"
+printf 'later epochs: bottleneck %.2f s  pytorch %.1f s  ratio %.1fx  [%d images, 224x224]\n' "$later" "$t_later" "$(echo "$t_later / $later" | bc -l)" "$images"
