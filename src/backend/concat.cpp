@@ -9,6 +9,7 @@ namespace bottleneck::backend {
 
 Tensor concat_channels(const std::vector<Tensor>& parts) {
   if (parts.empty()) throw Error("Concatenate needs at least one input");
+  if (parts[0].rank() != 4) throw Error("Concatenate expects NHWC inputs, got " + shape_to_string(parts[0].shape()));
   Shape out = parts[0].shape();
   out[3] = 0;
   std::vector<dnnl::memory::desc> descs;

@@ -15,7 +15,9 @@ std::shared_ptr<Optimizer> make_optimizer(const OptimizerOptions& o) {
   nlohmann::json config = nlohmann::json::object();
   if (o.lr) config["lr"] = *o.lr;
   if (o.momentum) {
-    if (o.name != "sgd") throw Error("--momentum applies to --optimizer sgd only");
+    // Asked of the optimizer itself, so that "SGD" and "sgd" both qualify.
+    if (optimizer_from_config({{"class_name", o.name}, {"config", nlohmann::json::object()}})->class_name() != "SGD")
+      throw Error("--momentum applies to --optimizer sgd only");
     config["momentum"] = *o.momentum;
   }
   return optimizer_from_config({{"class_name", o.name}, {"config", config}});
