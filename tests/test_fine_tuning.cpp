@@ -107,5 +107,35 @@ TEST(FineTuning, CachedPrefixTrainsLikeTheWholeNetwork) {
   }
 }
 
+// With augmentation the whole network runs every epoch; the frozen part stays as it was.
+TEST(FineTuning, AugmentedImagesTrainThroughTheWholeNetwork) {
+  BOTTLENECK_REQUIRE_SHARED();
+  auto root = testing::scratch_dir("fine-tuning-augmented");
+  auto images = testing::shared_dir() / "fixtures/images";
+  for (const char* cls : {"a", "b"}) {
+    fs::create_directories(root / cls);
+    fs::copy_file(images / "photo_500x375.jpg", root / cls / "1.jpg");
+    fs::copy_file(images / "gray_300x200.jpg", root / cls / "2.jpg");
+  }
+  ImageDataGenerator generator({.preprocessing = Preprocessing::parse("caffe"), .rotation_range = 20,
+                                .horizontal_flip = true});
+  DirectoryIterator train = generator.flow_from_directory(
+      root, {.target_size = {64, 64}, .class_mode = ClassMode::binary, .batch_size = 2, .seed = 3});
+  auto model = small_network(7);
+  model->compile(SGD({.lr = 1e-2, .momentum = 0.9}), "binary_crossentropy", {"accuracy"});
+  Tensor frozen_before = model->get_layer("fire8/expand3x3")->parameters()[0]->value.clone();
+  Tensor trained_before = model->get_layer("fire9/expand3x3")->parameters()[0]->value.clone();
+  std::string said;
+  History h = fine_tune(*model, "fire9/squeeze1x1", train, &train,
+                        {.fit = {.epochs = 2, .verbose = 0}, .log = [&](const std::string& line) { said += line; }});
+  EXPECT_NE(said.find("Augmentation is on"), std::string::npos) << said;
+  ASSERT_EQ(h["loss"].size(), 2u);
+  EXPECT_TRUE(std::isfinite(h["loss"][1]) && std::isfinite(h["val_loss"][1]));
+  Tensor frozen_after = model->get_layer("fire8/expand3x3")->parameters()[0]->value;
+  Tensor trained_after = model->get_layer("fire9/expand3x3")->parameters()[0]->value;
+  EXPECT_TRUE(std::equal(frozen_before.begin(), frozen_before.end(), frozen_after.begin()));
+  EXPECT_FALSE(std::equal(trained_before.begin(), trained_before.end(), trained_after.begin()));
+}
+
 }  // namespace
 }  // namespace bottleneck

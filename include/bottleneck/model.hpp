@@ -52,6 +52,18 @@ private:
   Shape shape_;
 };
 
+// Where fit and evaluate take their batches from: arrays (Samples), or images streamed from
+// a DirectoryIterator with its augmentation (Keras' fit_generator / evaluate_generator).
+class BatchSource {
+public:
+  virtual ~BatchSource() = default;
+  virtual int64_t samples() const = 0;
+  // Starts a pass over the data (a new order when shuffling).
+  virtual void begin_epoch() = 0;
+  // The next batch of the pass into x and y (storage may be reused); false after the last.
+  virtual bool next(Tensor& x, Tensor& y) = 0;
+};
+
 struct ValidationData {
   Samples x;
   Samples y;
@@ -123,8 +135,12 @@ public:
   std::vector<std::string> metrics_names() const;  // "loss", then the metrics as logged ("acc")
 
   History fit(const Samples& x, const Samples& y, const FitOptions& options = {});
+  // From any batch source; options' data fields (validation, shuffle, batch_size) are the
+  // sources' business here.
+  History fit(BatchSource& train, BatchSource* validation, const FitOptions& options = {});
   // Loss then metrics (metrics_names() order), means over the whole set in batches.
   std::vector<double> evaluate(const Samples& x, const Samples& y, int batch_size = 32, int verbose = 1);
+  std::vector<double> evaluate(BatchSource& batches, int verbose = 1);
   // Batched forward in inference mode; intermediate outputs are freed as soon as no later
   // layer needs them.
   Tensor predict(const Samples& x, int batch_size = 32, int verbose = 0);

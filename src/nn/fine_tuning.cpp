@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <map>
 
+#include "bottleneck/directory_batches.hpp"
 #include "bottleneck/error.hpp"
 
 namespace bottleneck {
@@ -100,16 +101,23 @@ History fine_tune(Model& model, const std::string& first_trainable, DirectoryIte
                   DirectoryIterator* validation, const FineTuneOptions& options) {
   if (!model.compiled()) throw Error("model " + model.name() + " must be compiled before fine-tuning");
   set_trainable_from(model, first_trainable);
-  if (train.augments())
-    throw Error("fine-tuning with augmentation needs the whole network every epoch, which is not provided yet");
+  auto say = [&](const std::string& message) {
+    if (options.log) options.log(message);
+  };
+  if (train.augments()) {
+    // Each epoch sees new random transformations: the frozen part must run on every one.
+    say("Augmentation is on: every epoch runs the whole network on freshly transformed images.");
+    DirectoryBatches train_batches(train, options.extraction.workers > 0 ? options.extraction.workers
+                                                                         : default_prefetch_workers());
+    std::optional<DirectoryBatches> validation_batches;
+    if (validation) validation_batches.emplace(*validation);
+    return model.fit(train_batches, validation_batches ? &*validation_batches : nullptr, options.fit);
+  }
 
   ModelSplit split = split_model(model, first_trainable);
   fs::path cache = options.cache_dir.empty() ? fs::temp_directory_path() / ("bottleneck-prefix-" + std::to_string(::getpid()))
                                              : fs::path(options.cache_dir);
   fs::create_directories(cache);
-  auto say = [&](const std::string& message) {
-    if (options.log) options.log(message);
-  };
   say("Using a cached frozen prefix: " + model.layers().front()->name() + " .. the input of " + first_trainable + " " +
       shape_to_string(split.frozen_prefix->output_shape()) + " is computed once per image and kept in " +
       cache.string() + "; each epoch trains " + first_trainable + " onwards from it.");

@@ -2,10 +2,10 @@
 // are batch figures taken before each update, averaged weighted by batch size; validation
 // runs after the epoch in inference mode with the same batch size.
 #include <algorithm>
-#include <numeric>
 
 #include "bottleneck/error.hpp"
 #include "bottleneck/model.hpp"
+#include "nn/array_batches.hpp"
 #include "nn/training_log.hpp"
 
 namespace bottleneck {
@@ -77,24 +77,33 @@ std::vector<double> Model::test_on_batch(const Tensor& x, const Tensor& y) {
 }
 
 std::vector<double> Model::evaluate(const Samples& x, const Samples& y, int batch_size, int verbose) {
-  if (!compiled()) throw Error("model " + name_ + " must be compiled before evaluation");
   if (batch_size <= 0) throw Error("evaluate: batch_size must be positive, got " + std::to_string(batch_size));
   check_rows(x, y, "evaluate");
-  if (x.rows() == 0) throw Error("evaluate: no samples");
+  ArrayBatches batches(x, y, batch_size, /*shuffle=*/false, 0);
+  return evaluate(batches, verbose);
+}
+
+std::vector<double> Model::evaluate(BatchSource& batches, int verbose) {
+  if (!compiled()) throw Error("model " + name_ + " must be compiled before evaluation");
+  const int64_t samples = batches.samples();
+  if (samples == 0) throw Error("evaluate: no samples");
   std::vector<double> totals(metrics_names().size(), 0.0);
-  nn::ProgressBar progress(x.rows(), verbose);
-  for (int64_t begin = 0; begin < x.rows(); begin += batch_size) {
-    const int64_t end = std::min<int64_t>(begin + batch_size, x.rows());
-    std::vector<double> figures = test_on_batch(x.rows(begin, end), y.rows(begin, end));
-    for (size_t i = 0; i < figures.size(); ++i) totals[i] += figures[i] * static_cast<double>(end - begin);
-    progress.update(end);
+  nn::ProgressBar progress(samples, verbose);
+  batches.begin_epoch();
+  int64_t done = 0;
+  Tensor batch_x, batch_y;
+  while (batches.next(batch_x, batch_y)) {
+    std::vector<double> figures = test_on_batch(batch_x, batch_y);
+    const int64_t rows = batch_x.dim(0);
+    for (size_t i = 0; i < figures.size(); ++i) totals[i] += figures[i] * static_cast<double>(rows);
+    done += rows;
+    progress.update(done);
   }
-  for (double& total : totals) total /= static_cast<double>(x.rows());
+  for (double& total : totals) total /= static_cast<double>(done);
   return totals;
 }
 
 History Model::fit(const Samples& x, const Samples& y, const FitOptions& options) {
-  if (!compiled()) throw Error("model " + name_ + " must be compiled before fit");
   if (options.batch_size <= 0) throw Error("fit: batch_size must be positive, got " + std::to_string(options.batch_size));
   if (options.validation_split < 0.0 || options.validation_split >= 1.0)
     throw Error("fit: validation_split must be in [0, 1)");
@@ -111,16 +120,21 @@ History Model::fit(const Samples& x, const Samples& y, const FitOptions& options
     train_y = y.slice(0, split_at);
     validation = ValidationData{x.slice(split_at, x.rows()), y.slice(split_at, y.rows())};
   }
-  const int64_t samples = train_x.rows();
+  ArrayBatches train(train_x, train_y, options.batch_size, options.shuffle, options.seed);
+  std::optional<ArrayBatches> validation_batches;
+  if (validation) validation_batches.emplace(validation->x, validation->y, options.batch_size, false, 0);
+  return fit(train, validation_batches ? &*validation_batches : nullptr, options);
+}
+
+History Model::fit(BatchSource& train, BatchSource* validation, const FitOptions& options) {
+  if (!compiled()) throw Error("model " + name_ + " must be compiled before fit");
+  const int64_t samples = train.samples();
   if (samples == 0) throw Error("fit: no training samples");
   if (validation && options.verbose)
     nn::print_line("Train on " + std::to_string(samples) + " samples, validate on " +
-                   std::to_string(validation->x.rows()) + " samples");
+                   std::to_string(validation->samples()) + " samples");
 
   const std::vector<std::string> names = metrics_names();
-  std::vector<int64_t> order(samples);
-  std::iota(order.begin(), order.end(), 0);
-  Rng shuffle_rng(options.seed);
   History history;
   Tensor batch_x, batch_y;  // reused batch after batch: layers drop their views of a batch in backward()
   stop_training = false;
@@ -131,27 +145,27 @@ History Model::fit(const Samples& x, const Samples& y, const FitOptions& options
   for (int epoch = options.initial_epoch; epoch < options.epochs && !stop_training; ++epoch) {
     for (const auto& callback : options.callbacks) callback->on_epoch_begin(epoch);
     if (options.verbose) nn::print_line("Epoch " + std::to_string(epoch + 1) + "/" + std::to_string(options.epochs));
-    if (options.shuffle) std::shuffle(order.begin(), order.end(), shuffle_rng);
+    train.begin_epoch();
 
     nn::ProgressBar progress(samples, options.verbose);
     std::vector<double> totals(names.size(), 0.0);
-    for (int64_t begin = 0; begin < samples; begin += options.batch_size) {
-      const int64_t end = std::min<int64_t>(begin + options.batch_size, samples);
-      train_x.gather(order.data() + begin, end - begin, batch_x);
-      train_y.gather(order.data() + begin, end - begin, batch_y);
+    int64_t done = 0;
+    while (train.next(batch_x, batch_y)) {
       std::vector<double> figures = train_on_batch(batch_x, batch_y);
-      for (size_t i = 0; i < figures.size(); ++i) totals[i] += figures[i] * static_cast<double>(end - begin);
-      if (end < samples) {
+      const int64_t rows = batch_x.dim(0);
+      for (size_t i = 0; i < figures.size(); ++i) totals[i] += figures[i] * static_cast<double>(rows);
+      done += rows;
+      if (done < samples) {
         std::vector<double> running(totals.size());
-        for (size_t i = 0; i < totals.size(); ++i) running[i] = totals[i] / static_cast<double>(end);
-        progress.update(end, named(names, running));
+        for (size_t i = 0; i < totals.size(); ++i) running[i] = totals[i] / static_cast<double>(done);
+        progress.update(done, named(names, running));
       }
     }
-    for (double& total : totals) total /= static_cast<double>(samples);
+    for (double& total : totals) total /= static_cast<double>(done);
     Logs logs;
     for (size_t i = 0; i < names.size(); ++i) logs.set(names[i], totals[i]);
     if (validation) {
-      std::vector<double> figures = evaluate(validation->x, validation->y, options.batch_size, /*verbose=*/0);
+      std::vector<double> figures = evaluate(*validation, /*verbose=*/0);
       for (size_t i = 0; i < names.size(); ++i) logs.set("val_" + names[i], figures[i]);
     }
     progress.update(samples, logs.items());
