@@ -50,15 +50,61 @@ std::string lines(const std::vector<std::string>& items) {
   return text;
 }
 
-ExtractedRows extract_image(const ExtractSettings& s, Model& model, const ResolvedModelInput& input) {
+// The outputs, in the order they are moved into place (meta.json last: it marks a complete run).
+const std::vector<std::string> output_names = {"features.npy", "labels.npy", "files.txt", "classes.txt", "meta.json"};
+
+// Every output is written into OUTDIR/.extract-partial first and moved into OUTDIR only
+// when all of them are complete, so a failed or killed run leaves the previous outputs (or
+// none), never a truncated file or a features.npy without its labels. The folder of a run
+// that was killed is removed by the next one.
+class StagingFolder {
+public:
+  explicit StagingFolder(const fs::path& output_dir) : output_dir_(output_dir), path_(output_dir / ".extract-partial") {
+    fs::remove_all(path_);
+    std::error_code ec;
+    fs::create_directories(path_, ec);
+    if (ec) throw Error("cannot create " + path_.string() + ": " + ec.message());
+  }
+  ~StagingFolder() {
+    std::error_code ignored;
+    fs::remove_all(path_, ignored);
+  }
+  StagingFolder(const StagingFolder&) = delete;
+  StagingFolder& operator=(const StagingFolder&) = delete;
+
+  std::string operator/(const std::string& name) const { return (path_ / name).string(); }
+
+  // Replaces OUTDIR's outputs by the staged ones; outputs of an earlier run that this run
+  // did not produce (labels of a labelled input, say) are removed.
+  void publish() const {
+    // Without meta.json a folder reads as incomplete, should the moves below be interrupted.
+    std::error_code ignored;
+    fs::remove(output_dir_ / "meta.json", ignored);
+    for (const std::string& name : output_names) {
+      const fs::path staged = path_ / name, target = output_dir_ / name;
+      std::error_code ec;
+      if (fs::exists(staged)) fs::rename(staged, target, ec);
+      else fs::remove(target, ec);
+      if (ec) throw Error("cannot write " + target.string() + ": " + ec.message());
+    }
+  }
+
+private:
+  fs::path output_dir_;
+  fs::path path_;
+};
+
+ExtractedRows extract_image(const ExtractSettings& s, Model& model, const ResolvedModelInput& input,
+                            const StagingFolder& staging) {
   Tensor x = expand_dims(img_to_array(load_img(s.input, input.target_size, input.interpolation)), 0);
   input.preprocessing.apply(x);
   Tensor features = model.predict(x);
-  save_npy((fs::path(s.output_dir) / "features.npy").string(), features);
+  save_npy(staging / "features.npy", features);
   return {{fs::path(s.input).filename().string()}, {}, {}, {}, features.shape()};
 }
 
-ExtractedRows extract_directory(const ExtractSettings& s, Model& model, const ResolvedModelInput& input) {
+ExtractedRows extract_directory(const ExtractSettings& s, Model& model, const ResolvedModelInput& input,
+                                const StagingFolder& staging) {
   ImageDataGenerator generator({.preprocessing = input.preprocessing});
   DirectoryIterator iterator = generator.flow_from_directory(
       s.input, {.target_size = input.target_size, .class_mode = ClassMode::sparse, .batch_size = s.batch_size,
@@ -67,7 +113,7 @@ ExtractedRows extract_directory(const ExtractSettings& s, Model& model, const Re
   Progress progress("extract", iterator.samples(), "images", s.quiet);
   progress.note(iterator.found_message());
   ExtractionResult extracted = predict_to_npy(
-      model, iterator, (fs::path(s.output_dir) / "features.npy").string(),
+      model, iterator, staging / "features.npy",
       {.on_error = parse_on_error(s.on_error),
        .workers = s.workers,
        .on_progress = [&](int64_t done) { progress.update(done); },
@@ -96,13 +142,15 @@ void run_extract(const ExtractSettings& s) {
   fs::create_directories(s.output_dir, ec);
   if (ec) throw Error("cannot create " + s.output_dir + ": " + ec.message());
 
+  const StagingFolder staging(s.output_dir);
   const bool is_directory = fs::is_directory(s.input);
-  ExtractedRows rows = is_directory ? extract_directory(s, *model, input) : extract_image(s, *model, input);
+  ExtractedRows rows =
+      is_directory ? extract_directory(s, *model, input, staging) : extract_image(s, *model, input, staging);
 
   fs::path out(s.output_dir);
-  if (!rows.labels.empty()) save_npy((out / "labels.npy").string(), rows.labels);
-  write_text_file((out / "files.txt").string(), lines(rows.files));
-  if (!rows.class_names.empty()) write_text_file((out / "classes.txt").string(), lines(rows.class_names));
+  if (!rows.labels.empty()) save_npy(staging / "labels.npy", rows.labels);
+  write_text_file(staging / "files.txt", lines(rows.files));
+  if (!rows.class_names.empty()) write_text_file(staging / "classes.txt", lines(rows.class_names));
 
   nlohmann::json skipped = nlohmann::json::array();
   for (const SkippedFile& f : rows.skipped) skipped.push_back({{"file", f.filename}, {"error", f.error}});
@@ -113,7 +161,8 @@ void run_extract(const ExtractSettings& s) {
   meta["labelled"] = !rows.labels.empty();
   meta["classes"] = rows.class_names;
   meta["skipped"] = skipped;
-  write_text_file((out / "meta.json").string(), meta.dump(2) + "\n");
+  write_text_file(staging / "meta.json", meta.dump(2) + "\n");
+  staging.publish();
 
   if (!s.quiet) {
     // The seed's first program prints the input and the output shapes.

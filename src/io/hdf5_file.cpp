@@ -2,7 +2,12 @@
 
 #include <hdf5.h>
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <type_traits>
 
@@ -386,9 +391,14 @@ File File::create(const std::string& path, const std::string& display_path) {
   // Closing the file fails while anything in it is open, so close() cannot succeed early.
   Handle access(H5Pcreate(H5P_FILE_ACCESS));
   H5Pset_fclose_degree(access.get(), H5F_CLOSE_SEMI);
+  // Built in memory and written out by close(): a failed write (a full disk) is then ours to
+  // report, whereas a file HDF5 failed to flush crashes the HDF5 library at process exit.
+  H5Pset_fapl_core(access.get(), 1 << 20, /*backing_store=*/0);
   Handle file(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, access.get()));
   if (!file.valid()) throw Error("cannot write " + display_path + hdf5_reason());
-  return File(std::move(file), display_path);
+  File created(std::move(file), display_path);
+  created.write_path_ = path;
+  return created;
 }
 
 Group File::root() const {
@@ -398,8 +408,23 @@ Group File::root() const {
 }
 
 void File::close() {
+  if (!write_path_.empty()) write_image();
   if (H5Fclose(handle_.get()) < 0) throw Error("cannot finish writing " + display_path_ + hdf5_reason());
   handle_.release();
+}
+
+void File::write_image() const {
+  if (H5Fflush(handle_.get(), H5F_SCOPE_GLOBAL) < 0) throw Error("cannot finish writing " + display_path_ + hdf5_reason());
+  const ssize_t size = H5Fget_file_image(handle_.get(), nullptr, 0);
+  std::vector<char> image(size > 0 ? static_cast<size_t>(size) : 0);
+  if (size < 0 || H5Fget_file_image(handle_.get(), image.data(), image.size()) < 0)
+    throw Error("cannot finish writing " + display_path_ + hdf5_reason());
+  std::FILE* out = std::fopen(write_path_.c_str(), "wb");
+  bool ok = out && std::fwrite(image.data(), 1, image.size(), out) == image.size() && std::fflush(out) == 0 &&
+            ::fsync(::fileno(out)) == 0;
+  const int error = errno;
+  if (out) ok = std::fclose(out) == 0 && ok;
+  if (!ok) throw Error("cannot write " + display_path_ + ": " + std::strerror(error ? error : EIO));
 }
 
 std::string library_version() {

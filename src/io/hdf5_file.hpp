@@ -118,8 +118,10 @@ public:
 
 private:
   File(Handle handle, std::string display_path);
+  void write_image() const;  // the in-memory file of create(), to its path
   Handle handle_;
   std::string display_path_;
+  std::string write_path_;  // empty when read-only
 };
 
 // "1.10.8"

@@ -114,6 +114,8 @@ uint64_t file_size_of(const std::string& path) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) throw Error("cannot read " + path + ": " + std::strerror(errno));
   if (S_ISDIR(st.st_mode)) throw Error("cannot read " + path + ": it is a directory");
+  // A FIFO or device would block the open that follows, or have no size to check against.
+  if (!S_ISREG(st.st_mode)) throw Error("cannot read " + path + ": not a regular file");
   return static_cast<uint64_t>(st.st_size);
 }
 
