@@ -1,11 +1,17 @@
-// bottleneck evaluate MODEL.h5 DIR: loss and accuracy of a trained head on extracted features.
+// bottleneck evaluate MODEL.h5 DIR: loss and accuracy of a trained model on a labelled set:
+// extracted features for a head, or a folder of class subfolders of images for a model that
+// starts at the image (from `finetune`).
 #include <cmath>
 #include <cstdio>
 
+#include <filesystem>
+
+#include "bottleneck/directory_batches.hpp"
 #include "bottleneck/error.hpp"
 #include "bottleneck/model.hpp"
 #include "cli/command.hpp"
 #include "cli/feature_folder.hpp"
+#include "cli/image_model_input.hpp"
 
 namespace bottleneck::cli {
 
@@ -15,6 +21,7 @@ struct EvaluateSettings {
   std::string model_path;
   std::string dir;
   int batch_size = 32;
+  ModelInputOptions images;  // how images are read for a model that takes them
   bool quiet = false;
 };
 
@@ -23,9 +30,16 @@ void run_evaluate(const EvaluateSettings& s) {
   std::unique_ptr<Model> model = load_model(s.model_path);
   if (!model->compiled())
     throw Error(s.model_path + " has no training configuration (loss, metrics): it was saved before compile");
-  FeatureFolder folder = read_feature_folder(s.dir, /*labels_required=*/true);
-  std::vector<double> figures =
-      model->evaluate(folder.features, targets_for(*model, folder.labels, s.dir), s.batch_size, s.quiet ? 0 : 1);
+  std::vector<double> figures;
+  if (std::filesystem::exists(std::filesystem::path(s.dir) / "features.npy") || !takes_images(*model)) {
+    FeatureFolder folder = read_feature_folder(s.dir, /*labels_required=*/true);
+    figures = model->evaluate(folder.features, targets_for(*model, folder.labels, s.dir), s.batch_size, s.quiet ? 0 : 1);
+  } else {
+    DirectoryIterator images = images_for(*model, s.images, s.dir, class_mode_for(*model), s.batch_size);
+    if (images.class_names().empty()) throw Error(s.dir + " has no class subfolders to take labels from");
+    DirectoryBatches batches(images);
+    figures = model->evaluate(batches, s.quiet ? 0 : 1);
+  }
   const std::vector<std::string> names = model->metrics_names();
   std::string line;
   for (size_t i = 0; i < names.size(); ++i) {
@@ -40,7 +54,14 @@ void setup_evaluate(CLI::App& app) {
   auto s = std::make_shared<EvaluateSettings>();
   CLI::App* cmd = app.add_subcommand("evaluate", "Loss and accuracy of a trained head on extracted features");
   cmd->add_option("model", s->model_path, "a model file written by `train` (or Keras' model.save)")->required();
-  cmd->add_option("dir", s->dir, "folder from `extract`: features.npy and labels.npy")->required();
+  cmd->add_option("dir", s->dir,
+                  "folder from `extract` (features.npy, labels.npy), or of class subfolders of images for a "
+                  "model from `finetune`")
+      ->required();
+  cmd->add_option("--target-size", s->images.target_size, "HxW of the images (default: the model's input)");
+  cmd->add_option("--interpolation", s->images.interpolation, "resizing filter for images")->capture_default_str();
+  cmd->add_option("--preprocess", s->images.preprocess, "caffe, tf, torch, rescale=F or none, for images")
+      ->capture_default_str();
   cmd->add_option("--batch-size", s->batch_size)->capture_default_str();
   cmd->add_flag("-q,--quiet", s->quiet, "no progress bar");
   cmd->callback([s] { run_evaluate(*s); });

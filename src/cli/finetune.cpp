@@ -9,6 +9,7 @@
 #include "bottleneck/error.hpp"
 #include "bottleneck/fine_tuning.hpp"
 #include "cli/command.hpp"
+#include "cli/image_model_input.hpp"
 #include "cli/model_input_options.hpp"
 #include "cli/optimizer_options.hpp"
 #include "core/progress.hpp"
@@ -36,11 +37,6 @@ struct FinetuneSettings {
 
 std::string default_trainable_from(const std::string& model) {
   return model == "squeezenet" ? "fire9/squeeze1x1" : "block5_conv1";
-}
-
-ClassMode class_mode_for(const Model& model) {
-  if (model.output_shape().back() == 1) return ClassMode::binary;
-  return model.loss()->name() == "sparse_categorical_crossentropy" ? ClassMode::sparse : ClassMode::categorical;
 }
 
 void run_finetune(const FinetuneSettings& s) {

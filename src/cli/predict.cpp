@@ -6,11 +6,13 @@
 
 #include "bottleneck/applications.hpp"
 #include "bottleneck/data.hpp"
+#include "bottleneck/directory_batches.hpp"
 #include "bottleneck/error.hpp"
 #include "bottleneck/image.hpp"
 #include "bottleneck/model.hpp"
 #include "cli/command.hpp"
 #include "cli/feature_folder.hpp"
+#include "cli/image_model_input.hpp"
 #include "cli/model_input_options.hpp"
 
 namespace bottleneck::cli {
@@ -39,7 +41,29 @@ Predictions predict_features(Model& head, const std::string& dir, int batch_size
   return {files, head.predict(folder.features, batch_size)};
 }
 
+// A model from `finetune` starts at the image: no separate base network.
+Predictions predict_with_image_model(Model& model, const PredictSettings& s) {
+  if (!fs::is_directory(s.input)) {
+    const Shape in = model.input_shape();
+    Tensor x = expand_dims(img_to_array(load_img(s.input, TargetSize{in[0], in[1]}, parse_interpolation(s.base.interpolation))), 0);
+    Preprocessing::parse(s.base.preprocess).apply(x);
+    return {{fs::path(s.input).filename().string()}, model.predict(x)};
+  }
+  DirectoryIterator images = images_for(model, s.base, s.input, ClassMode::none, s.batch_size);
+  if (images.samples() == 0) throw Error("no images found in " + s.input);
+  DirectoryBatches batches(images);
+  Predictions result;
+  std::vector<Tensor> parts;
+  Tensor x, unused;
+  batches.begin_epoch();
+  while (batches.next(x, unused)) parts.push_back(model.predict(x, s.batch_size));
+  result.files = images.filenames();
+  result.probabilities = concatenate_rows(parts);
+  return result;
+}
+
 Predictions predict_images(Model& head, const PredictSettings& s) {
+  if (takes_images(head)) return predict_with_image_model(head, s);
   ResolvedModelInput input = resolve_model_input(s.base);
   std::unique_ptr<Model> base = application_by_name(s.base.model, input.application);
   if (base->output_shape() != head.input_shape())
