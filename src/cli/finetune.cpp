@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "bottleneck/applications.hpp"
+#include "bottleneck/augmentation.hpp"
 #include "bottleneck/error.hpp"
 #include "bottleneck/fine_tuning.hpp"
 #include "cli/command.hpp"
@@ -33,6 +34,10 @@ struct FinetuneSettings {
   std::string cache_dir;
   std::string history_csv;
   bool quiet = false;
+  // ImageDataGenerator's augmentation (Keras' names); none by default.
+  double rotation_range = 0, width_shift_range = 0, height_shift_range = 0, shear_range = 0, zoom_range = 0;
+  bool horizontal_flip = false, vertical_flip = false;
+  std::string fill_mode = "nearest";
 };
 
 std::string default_trainable_from(const std::string& model) {
@@ -54,12 +59,23 @@ void run_finetune(const FinetuneSettings& s) {
   const std::string loss = head->compiled() ? head->loss()->name() : "binary_crossentropy";
   model.compile(make_optimizer(s.optimizer), loss, {"accuracy"});
 
-  ImageDataGenerator generator({.preprocessing = input.preprocessing});
+  ImageDataGenerator augmenting({.preprocessing = input.preprocessing,
+                                 .rotation_range = s.rotation_range,
+                                 .width_shift_range = s.width_shift_range,
+                                 .height_shift_range = s.height_shift_range,
+                                 .shear_range = s.shear_range,
+                                 .zoom_range = s.zoom_range,
+                                 .fill_mode = parse_fill_mode(s.fill_mode),
+                                 .horizontal_flip = s.horizontal_flip,
+                                 .vertical_flip = s.vertical_flip});
+  ImageDataGenerator plain({.preprocessing = input.preprocessing});
   FlowOptions flow{.target_size = input.target_size, .class_mode = class_mode_for(model), .batch_size = s.batch_size,
-                   .shuffle = false, .interpolation = input.interpolation};
-  DirectoryIterator train = generator.flow_from_directory(s.train_dir, flow);
+                   .shuffle = false, .seed = s.seed, .interpolation = input.interpolation};
+  FlowOptions train_flow = flow;
+  train_flow.shuffle = augmenting.augments() && !s.no_shuffle;  // cached features are shuffled by fit instead
+  DirectoryIterator train = augmenting.flow_from_directory(s.train_dir, train_flow);
   std::optional<DirectoryIterator> val;
-  if (!s.val_dir.empty()) val = generator.flow_from_directory(s.val_dir, flow);
+  if (!s.val_dir.empty()) val = plain.flow_from_directory(s.val_dir, flow);
 
   auto say = [&](const std::string& line) {
     if (!s.quiet) std::printf("%s\n", line.c_str());
@@ -105,6 +121,14 @@ void setup_finetune(CLI::App& app) {
   cmd->add_flag("--no-shuffle", s->no_shuffle, "keep the samples' order every epoch");
   cmd->add_option("--cache-dir", s->cache_dir, "where to keep the frozen prefix's outputs (default: a temporary folder)");
   cmd->add_option("--history", s->history_csv, "write the per-epoch figures as CSV");
+  cmd->add_option("--rotation-range", s->rotation_range, "augmentation: random rotation, degrees");
+  cmd->add_option("--width-shift-range", s->width_shift_range, "augmentation: horizontal shift (fraction or pixels)");
+  cmd->add_option("--height-shift-range", s->height_shift_range, "augmentation: vertical shift (fraction or pixels)");
+  cmd->add_option("--shear-range", s->shear_range, "augmentation: shear angle, degrees");
+  cmd->add_option("--zoom-range", s->zoom_range, "augmentation: zoom in [1-z, 1+z]");
+  cmd->add_flag("--horizontal-flip", s->horizontal_flip, "augmentation: random left-right flips");
+  cmd->add_flag("--vertical-flip", s->vertical_flip, "augmentation: random up-down flips");
+  cmd->add_option("--fill-mode", s->fill_mode, "constant, nearest, reflect or wrap")->capture_default_str();
   cmd->add_flag("-q,--quiet", s->quiet, "no log output");
   cmd->callback([s] { run_finetune(*s); });
 }
