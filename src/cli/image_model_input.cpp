@@ -19,7 +19,7 @@ ClassMode class_mode_for(const Model& model) {
 DirectoryIterator images_for(const Model& model, const ModelInputOptions& options, const std::string& dir,
                              ClassMode class_mode, int batch_size) {
   const Shape input = model.input_shape();
-  TargetSize size{input[0], input[1]};
+  TargetSize size{static_cast<int>(input[0]), static_cast<int>(input[1])};
   if (!options.target_size.empty()) {
     TargetSize asked = parse_target_size(options.target_size);
     if (asked.height != size.height || asked.width != size.width)

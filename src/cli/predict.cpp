@@ -45,7 +45,7 @@ Predictions predict_features(Model& head, const std::string& dir, int batch_size
 Predictions predict_with_image_model(Model& model, const PredictSettings& s) {
   if (!fs::is_directory(s.input)) {
     const Shape in = model.input_shape();
-    Tensor x = expand_dims(img_to_array(load_img(s.input, TargetSize{in[0], in[1]}, parse_interpolation(s.base.interpolation))), 0);
+    Tensor x = expand_dims(img_to_array(load_img(s.input, TargetSize{static_cast<int>(in[0]), static_cast<int>(in[1])}, parse_interpolation(s.base.interpolation))), 0);
     Preprocessing::parse(s.base.preprocess).apply(x);
     return {{fs::path(s.input).filename().string()}, model.predict(x)};
   }
