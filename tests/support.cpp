@@ -2,6 +2,8 @@
 
 #include <sys/wait.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -35,6 +37,15 @@ std::string slurp(const fs::path& p) {
   return ss.str();
 }
 }  // namespace
+
+double max_relative_error(const Tensor& ours, const Tensor& expected) {
+  double worst = 0, scale = 0;
+  for (int64_t i = 0; i < expected.size(); ++i) {
+    worst = std::max(worst, static_cast<double>(std::fabs(ours[i] - expected[i])));
+    scale = std::max(scale, static_cast<double>(std::fabs(expected[i])));
+  }
+  return worst / scale;
+}
 
 CommandResult run_cli(const std::vector<std::string>& args) {
   static int counter = 0;

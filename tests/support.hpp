@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <string>
 
+#include "bottleneck/tensor.hpp"
+
 namespace bottleneck::testing {
 
 // ../shared beside the project, or empty when absent.
@@ -19,6 +21,10 @@ std::filesystem::path shared_dir();
 
 // A fresh, empty folder for this test, removed at exit of the test binary's run.
 std::filesystem::path scratch_dir(const std::string& name);
+
+// max |ours - expected| / max |expected|: the fixtures' tolerance measure for features and
+// gradients (the shapes must agree).
+double max_relative_error(const Tensor& ours, const Tensor& expected);
 
 struct CommandResult {
   int exit_code = -1;

@@ -38,15 +38,6 @@ std::vector<FeatureCase> feature_cases() {
   return cases;
 }
 
-// max |ours - expected| relative to max |expected|, the fixtures' tolerance measure.
-double relative_error(const Tensor& ours, const Tensor& expected) {
-  double worst = 0, scale = 0;
-  for (int64_t i = 0; i < expected.size(); ++i) {
-    worst = std::max(worst, static_cast<double>(std::fabs(ours[i] - expected[i])));
-    scale = std::max(scale, static_cast<double>(std::fabs(expected[i])));
-  }
-  return worst / scale;
-}
 
 class FeatureParity : public ::testing::TestWithParam<FeatureCase> {};
 
@@ -59,7 +50,7 @@ TEST_P(FeatureParity, MatchesReferenceWithin1e4) {
   Tensor features = model->predict(x);
   Tensor expected = load_npy(c.expected);
   ASSERT_EQ(features.shape(), expected.shape());
-  double error = relative_error(features, expected);
+  double error = testing::max_relative_error(features, expected);
   EXPECT_LE(error, 1e-4) << c.expected;
   RecordProperty("relative_error", std::to_string(error));
 }

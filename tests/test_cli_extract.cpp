@@ -23,14 +23,6 @@ std::string read_text(const fs::path& p) {
   return {std::istreambuf_iterator<char>(in), {}};
 }
 
-double relative_error(const Tensor& ours, const Tensor& expected) {
-  double worst = 0, scale = 0;
-  for (int64_t i = 0; i < expected.size(); ++i) {
-    worst = std::max(worst, static_cast<double>(std::fabs(ours[i] - expected[i])));
-    scale = std::max(scale, static_cast<double>(std::fabs(expected[i])));
-  }
-  return worst / scale;
-}
 
 TEST(CliExtract, ReproducesVgg16FixtureFeatures) {
   BOTTLENECK_REQUIRE_SHARED();
@@ -48,7 +40,7 @@ TEST(CliExtract, ReproducesVgg16FixtureFeatures) {
     Tensor ours = load_npy((out / "features.npy").string());
     Tensor expected = load_npy((fixtures / std::string(c["expected"])).string());
     ASSERT_EQ(ours.shape(), expected.shape());
-    EXPECT_LE(relative_error(ours, expected), 1e-4) << c["expected"];
+    EXPECT_LE(testing::max_relative_error(ours, expected), 1e-4) << c["expected"];
     auto meta = nlohmann::json::parse(read_text(out / "meta.json"));
     EXPECT_EQ(meta["model"], "vgg16");
     EXPECT_EQ(meta["weights_sha256"].get<std::string>().size(), 64u);
@@ -69,7 +61,7 @@ TEST(CliExtract, ReproducesSqueezeNetFixtureFeatures) {
   Tensor ours = load_npy((out / "features.npy").string());
   Tensor expected = load_npy((fixtures / std::string(c["expected"])).string());
   ASSERT_EQ(ours.shape(), expected.shape());
-  EXPECT_LE(relative_error(ours, expected), 1e-4);
+  EXPECT_LE(testing::max_relative_error(ours, expected), 1e-4);
 }
 
 // A small class tree of real fixture images plus bad files, through a random SqueezeNet.

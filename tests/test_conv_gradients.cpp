@@ -13,14 +13,6 @@
 namespace bottleneck {
 namespace {
 
-double relative_error(const Tensor& ours, const Tensor& expected) {
-  double worst = 0, scale = 0;
-  for (int64_t i = 0; i < expected.size(); ++i) {
-    worst = std::max(worst, static_cast<double>(std::fabs(ours[i] - expected[i])));
-    scale = std::max(scale, static_cast<double>(std::fabs(expected[i])));
-  }
-  return worst / scale;
-}
 
 TEST(ConvGradients, MatchPyTorchAutograd) {
   BOTTLENECK_REQUIRE_SHARED();
@@ -57,13 +49,13 @@ TEST(ConvGradients, MatchPyTorchAutograd) {
 
   for (auto it = chain.rbegin(); it != chain.rend(); ++it) gradient = (*it)->backward(gradient, true).at(0);
 
-  EXPECT_LE(relative_error(gradient, npy("x_grad")), 1e-4);
-  EXPECT_LE(relative_error(conv1->kernel().gradient, npy("conv1_kernel_grad")), 1e-4);
-  EXPECT_LE(relative_error(conv1->bias().gradient, npy("conv1_bias_grad")), 1e-4);
-  EXPECT_LE(relative_error(conv2->kernel().gradient, npy("conv2_kernel_grad")), 1e-4);
-  EXPECT_LE(relative_error(conv2->bias().gradient, npy("conv2_bias_grad")), 1e-4);
-  EXPECT_LE(relative_error(dense->kernel().gradient, npy("dense_kernel_grad")), 1e-4);
-  EXPECT_LE(relative_error(dense->bias().gradient, npy("dense_bias_grad")), 1e-4);
+  EXPECT_LE(testing::max_relative_error(gradient, npy("x_grad")), 1e-4);
+  EXPECT_LE(testing::max_relative_error(conv1->kernel().gradient, npy("conv1_kernel_grad")), 1e-4);
+  EXPECT_LE(testing::max_relative_error(conv1->bias().gradient, npy("conv1_bias_grad")), 1e-4);
+  EXPECT_LE(testing::max_relative_error(conv2->kernel().gradient, npy("conv2_kernel_grad")), 1e-4);
+  EXPECT_LE(testing::max_relative_error(conv2->bias().gradient, npy("conv2_bias_grad")), 1e-4);
+  EXPECT_LE(testing::max_relative_error(dense->kernel().gradient, npy("dense_kernel_grad")), 1e-4);
+  EXPECT_LE(testing::max_relative_error(dense->bias().gradient, npy("dense_bias_grad")), 1e-4);
 }
 
 // Global pooling and Concatenate backward against finite differences of their forward.
