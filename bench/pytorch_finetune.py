@@ -28,7 +28,7 @@ def main():
     frozen, block5 = features[:24], features[24:]  # block5_conv1 is features[24]
     for param in frozen.parameters():
         param.requires_grad = False
-    out = block5(torch.zeros(1, 3, a.size, a.size)).numel()
+    out = features(torch.zeros(1, 3, a.size, a.size)).numel()
     head = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(out, 256), torch.nn.ReLU(), torch.nn.Dropout(0.5),
                                torch.nn.Linear(256, 1), torch.nn.Sigmoid())
     files = list_images(a.directory)
