@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cmath>
 #include <cstring>
 #include <fstream>
 #include <limits>
@@ -172,6 +173,7 @@ NpyArray read_npy(const std::string& path) {
 Tensor NpyArray::to_tensor() const {
   Tensor t(shape);
   int64_t n = t.size();
+  if (n == 0) return t;  // an empty array's data may be a null pointer, not for memcpy
   if (descr == "<f4") std::memcpy(t.data(), bytes.data(), n * sizeof(float));
   else if (descr == "<f8") convert_into<double>(*this, t.data(), n);
   else if (descr == "<i4") convert_into<int32_t>(*this, t.data(), n);
@@ -197,7 +199,8 @@ std::vector<int32_t> NpyArray::to_int32() const {
     // Keras' binary labels are often saved as floats; accept whole numbers only.
     Tensor t = to_tensor();
     for (int64_t i = 0; i < n; ++i) {
-      if (t[i] != static_cast<float>(static_cast<int32_t>(t[i])))
+      // Range first: converting a float outside int32's range (or NaN) is undefined.
+      if (!(std::fabs(t[i]) < 2147483648.0f) || t[i] != static_cast<float>(static_cast<int32_t>(t[i])))
         throw Error("labels must be whole numbers, found " + std::to_string(t[i]));
       out[i] = static_cast<int32_t>(t[i]);
     }
