@@ -12,23 +12,7 @@ scripts/install-deps.sh --bench
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-# JPEGs of real photos when ../shared is there, else generated ones (same sizes as photos).
-mkdir -p "$work/data/a" "$work/data/b"
-/usr/bin/python3 - "$work/data" "$images" <<'PY'
-import os, sys, glob, itertools
-from PIL import Image
-import numpy as np
-root, n = sys.argv[1], int(sys.argv[2])
-photos = sorted(glob.glob("../shared/data/cats_and_dogs/train/*/*.jpg"))
-rng = np.random.default_rng(0)
-for i in range(n):
-    cls = "a" if i < n // 2 else "b"
-    if photos:
-        img = Image.open(photos[i % len(photos)]).convert("RGB")
-    else:
-        img = Image.fromarray(rng.integers(0, 255, (375, 500, 3), dtype=np.uint8))
-    img.save(os.path.join(root, cls, f"{i:05d}.jpg"), quality=90)
-PY
+/usr/bin/python3 bench/make_jpeg_folder.py "$work/data" "$images"
 
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 for size in 224x224 240x360; do

@@ -13,19 +13,7 @@ scripts/install-deps.sh --bench
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-mkdir -p "$work/data/a" "$work/data/b"
-/usr/bin/python3 - "$work/data" "$images" <<'PY'
-import os, sys, glob
-from PIL import Image
-import numpy as np
-root, n = sys.argv[1], int(sys.argv[2])
-photos = sorted(glob.glob("../shared/data/cats_and_dogs/train/*/*.jpg"))
-rng = np.random.default_rng(0)
-for i in range(n):
-    img = Image.open(photos[i % len(photos)]).convert("RGB") if photos else \
-        Image.fromarray(rng.integers(0, 255, (375, 500, 3), dtype=np.uint8))
-    img.save(os.path.join(root, "a" if i < n // 2 else "b", f"{i:05d}.jpg"), quality=90)
-PY
+/usr/bin/python3 bench/make_jpeg_folder.py "$work/data" "$images"
 
 # A head for 7x7x512 features (trained on a few extracted rows; its quality does not matter here).
 build/bottleneck extract "$work/data" -o "$work/features" --weights random --quiet >/dev/null
