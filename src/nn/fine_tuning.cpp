@@ -115,8 +115,16 @@ History fine_tune(Model& model, const std::string& first_trainable, DirectoryIte
   }
 
   ModelSplit split = split_model(model, first_trainable);
-  fs::path cache = options.cache_dir.empty() ? fs::temp_directory_path() / ("bottleneck-prefix-" + std::to_string(::getpid()))
-                                             : fs::path(options.cache_dir);
+  // A cache folder of our own goes away however fine_tune ends; one the caller named stays.
+  struct TemporaryFolder {
+    fs::path path;
+    ~TemporaryFolder() {
+      std::error_code ignored;
+      if (!path.empty()) fs::remove_all(path, ignored);
+    }
+  } own_cache;
+  fs::path cache = options.cache_dir;
+  if (cache.empty()) cache = own_cache.path = fs::temp_directory_path() / ("bottleneck-prefix-" + std::to_string(::getpid()));
   fs::create_directories(cache);
   say("Using a cached frozen prefix: " + model.layers().front()->name() + " .. the input of " + first_trainable + " " +
       shape_to_string(split.frozen_prefix->output_shape()) + " is computed once per image and kept in " +
@@ -135,7 +143,6 @@ History fine_tune(Model& model, const std::string& first_trainable, DirectoryIte
     fit.validation_data =
         ValidationData{Samples::memory_map(validation_set->features_path), Samples(validation_set->targets)};
   History history = suffix.fit(Samples::memory_map(train_set.features_path), Samples(train_set.targets), fit);
-  if (options.cache_dir.empty()) fs::remove_all(cache);
   return history;
 }
 
