@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <numeric>
+#include <thread>
 
 #include "bottleneck/error.hpp"
 #include "bottleneck/weights_file.hpp"
@@ -429,6 +430,19 @@ TEST(WriteWeightsFile, ModelSaveRoundTrip) {
   EXPECT_NE(error_of([&] { write_keras_model_file(path, "{not json", small_model_layers()); }).find(path),
             std::string::npos);
   EXPECT_EQ(read_weights_file(path).model_config, config) << "a failed write must leave the old file";
+}
+
+TEST(WriteWeightsFile, SameWeightsGiveTheSameBytesAtAnyTime) {
+  // HDF5 would stamp each object with its creation time (whole seconds): wait past one.
+  const fs::path dir = scratch_dir("weights_write_reproducible");
+  write_keras_model_file((dir / "first.h5").string(), "{}", small_model_layers(), "{}");
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  write_keras_model_file((dir / "second.h5").string(), "{}", small_model_layers(), "{}");
+  auto bytes = [](const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  EXPECT_EQ(bytes(dir / "first.h5"), bytes(dir / "second.h5"));
 }
 
 TEST(WriteWeightsFile, ManyLayersSplitLayerNamesLikeKeras) {

@@ -101,6 +101,14 @@ Handle string_type(StringStorage storage, size_t fixed_size) {
   return type;
 }
 
+// HDF5 stamps every object with its creation time by default; without the stamps the same
+// weights always make the same bytes (as h5py writes them: track_times=False).
+Handle without_timestamps(hid_t property_class) {
+  Handle properties(H5Pcreate(property_class));
+  H5Pset_obj_track_times(properties.get(), 0);
+  return properties;
+}
+
 Handle dataspace_for(const Shape& shape) {
   if (shape.empty()) return Handle(H5Screate(H5S_SCALAR));
   std::vector<hsize_t> dims(shape.begin(), shape.end());
@@ -197,7 +205,9 @@ Group Group::open_group(std::string_view relative) const {
 Group Group::create_group(std::string_view relative) const {
   Handle link_properties(H5Pcreate(H5P_LINK_CREATE));
   H5Pset_create_intermediate_group(link_properties.get(), 1);
-  Handle group(H5Gcreate2(handle_.get(), std::string(relative).c_str(), link_properties.get(), H5P_DEFAULT, H5P_DEFAULT));
+  Handle creation = without_timestamps(H5P_GROUP_CREATE);
+  Handle group(
+      H5Gcreate2(handle_.get(), std::string(relative).c_str(), link_properties.get(), creation.get(), H5P_DEFAULT));
   if (!group.valid()) fail_hdf5("cannot create group " + path_of(relative));
   return Group(std::move(group), file_path_, path_of(relative));
 }
@@ -349,8 +359,9 @@ void Group::write_numeric_dataset(std::string_view relative, const Shape& shape,
   Handle link_properties(H5Pcreate(H5P_LINK_CREATE));
   H5Pset_create_intermediate_group(link_properties.get(), 1);
   Handle space = dataspace_for(shape);
+  Handle creation = without_timestamps(H5P_DATASET_CREATE);
   Handle dataset(H5Dcreate2(handle_.get(), std::string(relative).c_str(), file_type, space.get(),
-                            link_properties.get(), H5P_DEFAULT, H5P_DEFAULT));
+                            link_properties.get(), creation.get(), H5P_DEFAULT));
   if (!dataset.valid()) fail_hdf5("cannot create dataset " + path);
   if (count > 0 && H5Dwrite(dataset.get(), memory_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, values) < 0)
     fail_hdf5("cannot write dataset " + path);
@@ -394,7 +405,8 @@ File File::create(const std::string& path, const std::string& display_path) {
   // Built in memory and written out by close(): a failed write (a full disk) is then ours to
   // report, whereas a file HDF5 failed to flush crashes the HDF5 library at process exit.
   H5Pset_fapl_core(access.get(), 1 << 20, /*backing_store=*/0);
-  Handle file(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, access.get()));
+  Handle creation = without_timestamps(H5P_FILE_CREATE);  // for the root group
+  Handle file(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, creation.get(), access.get()));
   if (!file.valid()) throw Error("cannot write " + display_path + hdf5_reason());
   File created(std::move(file), display_path);
   created.write_path_ = path;
