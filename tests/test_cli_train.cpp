@@ -3,6 +3,7 @@
 
 #include <cmath>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -235,6 +236,62 @@ TEST(CliTrain, ExplainsBadInput) {
       {"train", "--train", train.string(), "-o", (root / "m.h5").string(), "--optimizer", "adam", "--momentum", "0.9"});
   EXPECT_NE(momentum.exit_code, 0);
   EXPECT_NE(momentum.err.find("--momentum"), std::string::npos) << momentum.err;
+}
+
+// A feature folder of random features and alternating labels, as `extract` would leave one.
+fs::path random_feature_folder(const fs::path& root) {
+  const fs::path folder = root / "features";
+  fs::create_directories(folder);
+  Tensor features({40, 2, 2, 4});
+  for (int64_t i = 0; i < features.size(); ++i) features[i] = static_cast<float>((i * 37) % 11) - 5.0f;
+  std::vector<int32_t> labels(40);
+  for (size_t i = 0; i < labels.size(); ++i) labels[i] = static_cast<int32_t>(i % 2);
+  save_npy((folder / "features.npy").string(), features);
+  save_npy((folder / "labels.npy").string(), labels);
+  return folder;
+}
+
+std::set<std::string> files_in(const fs::path& folder) {
+  std::set<std::string> names;
+  for (const auto& entry : fs::directory_iterator(folder)) names.insert(entry.path().filename().string());
+  return names;
+}
+
+TEST(CliTrain, TheModelAndItsHistoryAppearTogetherOrNotAtAll) {
+  const fs::path root = testing::scratch_dir("cli_train_outputs");
+  const fs::path train = random_feature_folder(root);
+  const fs::path model = root / "head.h5", history = root / "history.csv", plot = root / "plot.svg";
+  const std::vector<std::string> base{"train", "--train", train.string(), "-o", model.string(), "--epochs", "2", "-q"};
+  auto with = [&](std::vector<std::string> extra) {
+    std::vector<std::string> args = base;
+    args.insert(args.end(), extra.begin(), extra.end());
+    return run_cli(args);
+  };
+
+  // An unwritable plot: refused before training, and no model appears.
+  const fs::path missing_folder_plot = root / "no_such_folder" / "plot.svg";
+  testing::CommandResult refused = with({"--history", history.string(), "--plot", missing_folder_plot.string()});
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_EQ(refused.err, "error: cannot write " + missing_folder_plot.string() + ": no folder " +
+                             missing_folder_plot.parent_path().string() + "\n");
+  EXPECT_EQ(files_in(root), (std::set<std::string>{"features"}));
+
+  // A complete run publishes all three and leaves nothing else.
+  testing::CommandResult done = with({"--history", history.string(), "--plot", plot.string()});
+  ASSERT_EQ(done.exit_code, 0) << done.err;
+  EXPECT_EQ(files_in(root), (std::set<std::string>{"features", "head.h5", "history.csv", "plot.svg"}));
+
+  // A history that cannot be written (a folder is in the way) leaves the earlier model as it was.
+  std::ifstream before_in(model, std::ios::binary);
+  const std::string before((std::istreambuf_iterator<char>(before_in)), {});
+  fs::create_directories(root / "history_is_a_folder");
+  testing::CommandResult blocked = with({"--seed", "3", "--history", (root / "history_is_a_folder").string()});
+  EXPECT_EQ(blocked.exit_code, 1);
+  EXPECT_NE(blocked.err.find("history_is_a_folder: it is a directory"), std::string::npos) << blocked.err;
+  std::ifstream after_in(model, std::ios::binary);
+  EXPECT_EQ(std::string((std::istreambuf_iterator<char>(after_in)), {}), before);
+  EXPECT_EQ(files_in(root),
+            (std::set<std::string>{"features", "head.h5", "history.csv", "plot.svg", "history_is_a_folder"}));
 }
 
 }  // namespace

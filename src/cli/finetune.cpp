@@ -13,6 +13,7 @@
 #include "cli/image_model_input.hpp"
 #include "cli/model_input_options.hpp"
 #include "cli/optimizer_options.hpp"
+#include "core/atomic_file.hpp"
 #include "core/progress.hpp"
 
 namespace bottleneck::cli {
@@ -47,6 +48,10 @@ std::string default_trainable_from(const std::string& model) {
 void run_finetune(const FinetuneSettings& s) {
   if (s.epochs <= 0) throw Error("--epochs must be positive");
   if (s.batch_size <= 0) throw Error("--batch-size must be positive");
+  // All outputs or none; an unwritable one is reported before the work, not after.
+  AtomicFileSet outputs;
+  const std::string staged_model = outputs.stage(s.output);
+  const std::string staged_history = s.history_csv.empty() ? "" : outputs.stage(s.history_csv);
   ResolvedModelInput input = resolve_model_input(s.model);
   auto base = application_by_name(s.model.model, input.application);
   auto head = load_model(s.head);
@@ -100,8 +105,9 @@ void run_finetune(const FinetuneSettings& s) {
   History history =
       fine_tune(model, s.trainable_from.empty() ? default_trainable_from(s.model.model) : s.trainable_from, train,
                 val ? &*val : nullptr, options);
-  model.save(s.output);
-  if (!s.history_csv.empty()) history.save_csv(s.history_csv);
+  model.save(staged_model);
+  if (!s.history_csv.empty()) history.save_csv(staged_history);
+  outputs.publish();
 }
 
 void setup_finetune(CLI::App& app) {

@@ -9,6 +9,7 @@
 #include "cli/feature_folder.hpp"
 #include "cli/head_spec.hpp"
 #include "cli/optimizer_options.hpp"
+#include "core/atomic_file.hpp"
 
 namespace bottleneck::cli {
 
@@ -34,6 +35,12 @@ struct TrainSettings {
 void run_train(const TrainSettings& s) {
   if (s.epochs <= 0) throw Error("--epochs must be positive");
   if (s.batch_size <= 0) throw Error("--batch-size must be positive");
+  // All outputs or none: a plot that cannot be written leaves no model either, and says so
+  // before training rather than after.
+  AtomicFileSet outputs;
+  const std::string staged_model = outputs.stage(s.output);
+  const std::string staged_history = s.history_csv.empty() ? "" : outputs.stage(s.history_csv);
+  const std::string staged_plot = s.plot.empty() ? "" : outputs.stage(s.plot);
   FeatureFolder train = read_feature_folder(s.train_dir, /*labels_required=*/true);
   std::optional<FeatureFolder> val;
   if (!s.val_dir.empty()) val = read_feature_folder(s.val_dir, /*labels_required=*/true);
@@ -51,9 +58,10 @@ void run_train(const TrainSettings& s) {
   if (val) options.validation_data = ValidationData{val->features, targets_for(*model, val->labels, s.val_dir)};
   History history = model->fit(train.features, targets_for(*model, train.labels, s.train_dir), options);
 
-  model->save(s.output);
-  if (!s.history_csv.empty()) history.save_csv(s.history_csv);
-  if (!s.plot.empty()) history.save_svg(s.plot);
+  model->save(staged_model);
+  if (!s.history_csv.empty()) history.save_csv(staged_history);
+  if (!s.plot.empty()) history.save_svg(staged_plot);
+  outputs.publish();
 }
 
 void setup_train(CLI::App& app) {

@@ -1,5 +1,6 @@
 #include "core/atomic_file.hpp"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -30,10 +31,39 @@ AtomicFile::AtomicFile(std::string path) : path_(std::move(path)), temporary_pat
   if (!stream_) throw Error("cannot write " + path_ + ": " + std::strerror(errno));
 }
 
+AtomicFile::AtomicFile(std::string path, std::string temporary_path, uint64_t keep_bytes)
+    : path_(std::move(path)), temporary_path_(std::move(temporary_path)) {
+  if (std::filesystem::is_directory(path_)) throw Error("cannot write " + path_ + ": it is a directory");
+  stream_ = std::fopen(temporary_path_.c_str(), keep_bytes ? "r+b" : "wb");
+  if (!stream_) throw Error("cannot write " + temporary_path_ + ": " + std::strerror(errno));
+  if (!keep_bytes) return;
+  struct stat info {};
+  if (::fstat(::fileno(stream_), &info) != 0 || static_cast<uint64_t>(info.st_size) < keep_bytes) {
+    std::fclose(stream_);
+    stream_ = nullptr;
+    kept_ = true;  // not ours to remove: it is what an earlier run left
+    throw Error(temporary_path_ + " holds fewer than the " + std::to_string(keep_bytes) + " bytes recorded for it");
+  }
+  if (::ftruncate(::fileno(stream_), static_cast<off_t>(keep_bytes)) != 0 ||
+      std::fseek(stream_, static_cast<long>(keep_bytes), SEEK_SET) != 0) {
+    const int err = errno;
+    std::fclose(stream_);
+    stream_ = nullptr;
+    throw Error("cannot write " + temporary_path_ + ": " + std::strerror(err));
+  }
+}
+
 AtomicFile::~AtomicFile() {
   if (stream_) std::fclose(stream_);
-  if (!committed_) std::remove(temporary_path_.c_str());
+  if (!committed_ && !kept_) std::remove(temporary_path_.c_str());
 }
+
+void AtomicFile::sync() {
+  if (std::fflush(stream_) != 0 || ::fdatasync(::fileno(stream_)) != 0)
+    throw Error("cannot write " + path_ + ": " + std::strerror(errno));
+}
+
+void AtomicFile::keep_temporary() { kept_ = true; }
 
 void AtomicFile::write(const void* data, size_t bytes) {
   if (bytes && std::fwrite(data, 1, bytes, stream_) != bytes)
@@ -61,6 +91,27 @@ AtomicPath::~AtomicPath() {
 void AtomicPath::commit() {
   rename_into_place(temporary_path_, path_);
   committed_ = true;
+}
+
+AtomicFileSet::~AtomicFileSet() {
+  if (published_) return;
+  for (const auto& [path, staged] : staged_) std::remove(staged.c_str());
+}
+
+std::string AtomicFileSet::stage(const std::string& path) {
+  // Checked here, before the work that produces the outputs, as far as can be known up front.
+  namespace fs = std::filesystem;
+  if (fs::is_directory(path)) throw Error("cannot write " + path + ": it is a directory");
+  const fs::path folder = fs::absolute(path).parent_path();
+  if (!fs::is_directory(folder)) throw Error("cannot write " + path + ": no folder " + folder.string());
+  if (::access(folder.c_str(), W_OK) != 0) throw Error("cannot write " + path + ": " + std::strerror(errno));
+  staged_.emplace_back(path, path + ".staged-" + std::to_string(::getpid()));
+  return staged_.back().second;
+}
+
+void AtomicFileSet::publish() {
+  for (const auto& [path, staged] : staged_) rename_into_place(staged, path);
+  published_ = true;
 }
 
 void write_text_file(const std::string& path, const std::string& text) {
