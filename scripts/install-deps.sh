@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages bottleneck builds with (and the Python packages its
-# benchmark and cross-check scripts use). Skips apt when everything is already present.
+# Installs the Debian 12 packages bottleneck builds with; --bench adds the Python packages
+# the benchmark and cross-check scripts use, --fuzz adds clang and libFuzzer for fuzz/run.sh.
+# Skips apt when everything is already present.
 set -euo pipefail
 packages=(
   build-essential cmake pkg-config
   libdnnl-dev libhdf5-dev libjpeg62-turbo-dev libpng-dev libtiff-dev
   libcli11-dev nlohmann-json3-dev libssl-dev libcurl4-openssl-dev libgtest-dev libbenchmark-dev ccache
 )
-if [[ "${1:-}" == "--bench" ]]; then
-  packages+=(python3-torch python3-torchvision python3-h5py python3-pil python3-numpy time bc)
-fi
+case "${1:-}" in
+  --bench) packages+=(python3-torch python3-torchvision python3-h5py python3-pil python3-numpy time bc) ;;
+  --fuzz) packages+=(clang libclang-rt-dev) ;;
+esac
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
