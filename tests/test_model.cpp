@@ -1,10 +1,12 @@
 // Model / Sequential: graph order, naming, predict, summary, config round trips, files.
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include <cmath>
 #include <filesystem>
 
 #include "bottleneck/error.hpp"
+#include "bottleneck/interrupt.hpp"
 #include "bottleneck/layers.hpp"
 #include "bottleneck/model.hpp"
 #include "bottleneck/weights_file.hpp"
@@ -283,6 +285,45 @@ TEST(Model, SavedModelLoadsBackWithItsWeights) {
   Tensor sample = counting({4, 3, 4});
   Tensor a = model.predict(sample), b = loaded->predict(sample);
   for (int64_t i = 0; i < a.size(); ++i) EXPECT_FLOAT_EQ(a[i], b[i]);
+}
+
+}  // namespace
+}  // namespace bottleneck
+
+namespace bottleneck {
+namespace {
+
+// Ctrl-C in fit (Keras' KeyboardInterrupt): the loop stops before the next update, so the
+// model holds whole steps, and the next fit runs normally.
+TEST(Model, AnInterruptStopsFitBetweenBatchesKeepingWholeSteps) {
+  struct InterruptAfterFirstEpoch : Callback {
+    void on_epoch_end(int epoch, const Logs&) override {
+      if (epoch == 0) request_interrupt(SIGINT);
+    }
+  };
+  auto make = [] {
+    clear_session();
+    auto inputs = Input({4});
+    auto model = std::make_unique<Model>(inputs, Dense(1, "sigmoid")(Dense(3, "relu")(inputs)), "model", 5);
+    model->compile(SGD({.lr = 0.1f}), "binary_crossentropy");
+    return model;
+  };
+  const Tensor x = counting({10, 4}, 0.1f), y({10}, {0, 1, 0, 1, 1, 0, 0, 1, 1, 0});
+  auto one_epoch = make();
+  one_epoch->fit(x, y, {.epochs = 1, .batch_size = 4, .verbose = 0, .shuffle = false});
+
+  auto interrupted = make();
+  EXPECT_THROW(interrupted->fit(x, y,
+                                {.epochs = 3, .batch_size = 4, .verbose = 0,
+                                 .callbacks = {std::make_shared<InterruptAfterFirstEpoch>()}, .shuffle = false}),
+               Interrupted);
+  const std::vector<Tensor> expected = one_epoch->get_weights(), got = interrupted->get_weights();
+  ASSERT_EQ(got.size(), expected.size());
+  for (size_t i = 0; i < got.size(); ++i)
+    EXPECT_TRUE(std::equal(got[i].begin(), got[i].end(), expected[i].begin())) << "weight " << i;
+
+  History history = interrupted->fit(x, y, {.epochs = 2, .batch_size = 4, .verbose = 0});
+  EXPECT_EQ(history["loss"].size(), 2u);
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include "bottleneck/data.hpp"
 #include "bottleneck/error.hpp"
 #include "bottleneck/image.hpp"
+#include "bottleneck/interrupt.hpp"
 #include "bottleneck/layers.hpp"
 #include "bottleneck/model.hpp"
 #include "bottleneck/npy.hpp"

@@ -213,8 +213,9 @@ int default_prefetch_workers();
 // not be advanced meanwhile. Destroying it early stops and joins the workers.
 class BatchPrefetcher {
 public:
+  // Starts at batch `first_batch` of the epoch (to resume an interrupted pass).
   BatchPrefetcher(const DirectoryIterator& iterator, int workers = default_prefetch_workers(),
-                  int queue_depth = 2);
+                  int queue_depth = 2, int64_t first_batch = 0);
   ~BatchPrefetcher();
   BatchPrefetcher(const BatchPrefetcher&) = delete;
   BatchPrefetcher& operator=(const BatchPrefetcher&) = delete;

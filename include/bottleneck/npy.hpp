@@ -33,12 +33,17 @@ void save_npy(const std::string& path, const std::vector<int32_t>& values);
 class NpyWriter {
 public:
   NpyWriter(const std::string& path, Shape shape);
+  // A resumable writer: rows go to `partial_path`, of which the first `rows_done` rows were
+  // written (and synced) by an earlier, interrupted writer with the same shape; 0 starts afresh.
+  NpyWriter(const std::string& path, Shape shape, const std::string& partial_path, int64_t rows_done);
   ~NpyWriter();
   NpyWriter(const NpyWriter&) = delete;
   NpyWriter& operator=(const NpyWriter&) = delete;
 
   void write_rows(const float* values, int64_t rows);  // rows of shape[1:] each
   int64_t rows_written() const { return rows_written_; }
+  void sync();          // the rows written so far are on disk: a point to resume from
+  void keep_partial();  // the partial file outlives this writer unless committed
   // Declares the array complete with the rows written so far (fewer than announced when
   // some inputs were skipped): the header is rewritten in place, then the file renamed.
   void commit_rows_written();

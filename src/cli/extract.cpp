@@ -11,6 +11,7 @@
 #include "bottleneck/error.hpp"
 #include "bottleneck/feature_extraction.hpp"
 #include "bottleneck/image.hpp"
+#include "bottleneck/interrupt.hpp"
 #include "bottleneck/npy.hpp"
 #include "bottleneck/preprocessing.hpp"
 #include "cli/command.hpp"
@@ -33,6 +34,7 @@ struct ExtractSettings {
   int threads = 0;
   int workers = 0;
   std::string on_error = "skip";
+  bool resume = false;
   bool quiet = false;
 };
 
@@ -50,25 +52,37 @@ std::string lines(const std::vector<std::string>& items) {
   return text;
 }
 
+// predict_to_npy's record of how far a resumable run got, beside its partial features.
+const std::string progress_record = "features.npy.progress.json";
+
 // The outputs, in the order they are moved into place (meta.json last: it marks a complete run).
 const std::vector<std::string> output_names = {"features.npy", "labels.npy", "files.txt", "classes.txt", "meta.json"};
 
 // Every output is written into OUTDIR/.extract-partial first and moved into OUTDIR only
 // when all of them are complete, so a failed or killed run leaves the previous outputs (or
-// none), never a truncated file or a features.npy without its labels. The folder of a run
-// that was killed is removed by the next one.
+// none), never a truncated file or a features.npy without its labels. An interrupted or
+// killed run leaves the folder for --resume to continue from; a run without it starts afresh.
 class StagingFolder {
 public:
-  explicit StagingFolder(const fs::path& output_dir) : output_dir_(output_dir), path_(output_dir / ".extract-partial") {
-    fs::remove_all(path_);
+  StagingFolder(const fs::path& output_dir, bool resume)
+      : output_dir_(output_dir), path_(output_dir / ".extract-partial") {
+    if (!resume && fs::exists(path_)) {
+      discarded_run_ = true;
+      fs::remove_all(path_);
+    }
     std::error_code ec;
     fs::create_directories(path_, ec);
     if (ec) throw Error("cannot create " + path_.string() + ": " + ec.message());
   }
+  // A run that stopped with its progress recorded (interrupted, or refused to resume it)
+  // leaves the folder to be resumed; one that failed otherwise leaves nothing.
   ~StagingFolder() {
     std::error_code ignored;
-    fs::remove_all(path_, ignored);
+    if (!fs::exists(path_ / progress_record, ignored)) fs::remove_all(path_, ignored);
   }
+  bool discarded_run() const { return discarded_run_; }
+  bool resumable() const { return fs::exists(path_ / progress_record); }
+  std::string path() const { return path_.string(); }
   StagingFolder(const StagingFolder&) = delete;
   StagingFolder& operator=(const StagingFolder&) = delete;
 
@@ -92,6 +106,7 @@ public:
 private:
   fs::path output_dir_;
   fs::path path_;
+  bool discarded_run_ = false;
 };
 
 ExtractedRows extract_image(const ExtractSettings& s, Model& model, const ResolvedModelInput& input,
@@ -104,7 +119,7 @@ ExtractedRows extract_image(const ExtractSettings& s, Model& model, const Resolv
 }
 
 ExtractedRows extract_directory(const ExtractSettings& s, Model& model, const ResolvedModelInput& input,
-                                const StagingFolder& staging) {
+                                const std::string& run_id, StagingFolder& staging) {
   ImageDataGenerator generator({.preprocessing = input.preprocessing});
   DirectoryIterator iterator = generator.flow_from_directory(
       s.input, {.target_size = input.target_size, .class_mode = ClassMode::sparse, .batch_size = s.batch_size,
@@ -112,12 +127,32 @@ ExtractedRows extract_directory(const ExtractSettings& s, Model& model, const Re
   if (iterator.samples() == 0) throw Error("no images found in " + s.input);
   Progress progress("extract", iterator.samples(), "images", s.quiet);
   progress.note(iterator.found_message());
-  ExtractionResult extracted = predict_to_npy(
-      model, iterator, staging / "features.npy",
-      {.on_error = parse_on_error(s.on_error),
-       .workers = s.workers,
-       .on_progress = [&](int64_t done) { progress.update(done); },
-       .on_skip = [&](const SkippedFile& f) { progress.note("skipped " + f.filename + ": " + f.error); }});
+  if (staging.discarded_run())
+    progress.note("discarded the interrupted run in " + staging.path() + " (--resume continues one)");
+  if (s.resume && !staging.resumable())
+    progress.note("nothing to resume in " + s.output_dir + "; starting from the first image");
+  int64_t files_done = 0;
+  ExtractionResult extracted;
+  try {
+    extracted = predict_to_npy(
+        model, iterator, staging / "features.npy",
+        {.on_error = parse_on_error(s.on_error),
+         .workers = s.workers,
+         .resumable = true,
+         .resume = s.resume,
+         .run_id = run_id,
+         .on_progress = [&](int64_t done) { progress.update(files_done = done); },
+         .on_skip = [&](const SkippedFile& f) { progress.note("skipped " + f.filename + ": " + f.error); },
+         .on_resume =
+             [&](int64_t done) {
+               progress.note("resuming after " + std::to_string(done) + " of " +
+                             std::to_string(iterator.samples()) + " images");
+               progress.resume_from(files_done = done);
+             }});
+  } catch (const Interrupted& e) {
+    throw Interrupted(e.signal(), std::string(e.what()) + " after " + std::to_string(files_done) + " of " +
+                                      std::to_string(iterator.samples()) + " images; --resume continues");
+  }
   progress.finish();
 
   ExtractedRows rows{{}, {}, iterator.class_names(), extracted.skipped, extracted.features_shape};
@@ -142,10 +177,12 @@ void run_extract(const ExtractSettings& s) {
   fs::create_directories(s.output_dir, ec);
   if (ec) throw Error("cannot create " + s.output_dir + ": " + ec.message());
 
-  const StagingFolder staging(s.output_dir);
+  nlohmann::json meta = model_input_metadata(s.model, input);
+  meta["input"] = s.input;
+  StagingFolder staging(s.output_dir, s.resume);
   const bool is_directory = fs::is_directory(s.input);
-  ExtractedRows rows =
-      is_directory ? extract_directory(s, *model, input, staging) : extract_image(s, *model, input, staging);
+  ExtractedRows rows = is_directory ? extract_directory(s, *model, input, meta.dump(), staging)
+                                    : extract_image(s, *model, input, staging);
 
   fs::path out(s.output_dir);
   if (!rows.labels.empty()) save_npy(staging / "labels.npy", rows.labels);
@@ -154,8 +191,6 @@ void run_extract(const ExtractSettings& s) {
 
   nlohmann::json skipped = nlohmann::json::array();
   for (const SkippedFile& f : rows.skipped) skipped.push_back({{"file", f.filename}, {"error", f.error}});
-  nlohmann::json meta = model_input_metadata(s.model, input);
-  meta["input"] = s.input;
   meta["count"] = rows.files.size();
   meta["features_shape"] = rows.feature_shape;
   meta["labelled"] = !rows.labels.empty();
@@ -182,6 +217,8 @@ void setup_extract(CLI::App& app) {
   cmd->add_option("--threads", settings->threads, "compute threads (default: all cores)");
   cmd->add_option("--workers", settings->workers, "image decoding threads (default: half the cores)");
   cmd->add_option("--on-error", settings->on_error, "skip (default) or fail on an unreadable image")->capture_default_str();
+  cmd->add_flag("--resume", settings->resume,
+                "continue the interrupted (Ctrl-C'd or killed) run into the same output folder");
   cmd->add_flag("-q,--quiet", settings->quiet, "no progress output");
   cmd->callback([settings] { run_extract(*settings); });
 }

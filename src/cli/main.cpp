@@ -9,6 +9,7 @@
 #include <string>
 
 #include "bottleneck/error.hpp"
+#include "bottleneck/interrupt.hpp"
 #include "cli/command.hpp"
 
 namespace bottleneck::cli {
@@ -51,6 +52,7 @@ void tune_malloc_for_batches() {
 
 int main(int argc, char** argv) {
   tune_malloc_for_batches();
+  bottleneck::install_interrupt_handlers();
   CLI::App app{"bottleneck: transfer learning from pretrained CNNs (Keras' workflow, native C++)", "bottleneck"};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("bottleneck ") + BOTTLENECK_VERSION);
@@ -66,6 +68,9 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     std::fprintf(stderr, "error: %s\n", one_line(e.what()).c_str());
     return 2;
+  } catch (const bottleneck::Interrupted& e) {
+    std::fprintf(stderr, "error: %s\n", one_line(e.what()).c_str());
+    return 128 + e.signal();  // the shell's status for a process ended by that signal
   } catch (const std::bad_alloc&) {
     std::fprintf(stderr, "error: out of memory\n");
     return 1;

@@ -29,7 +29,12 @@ Progress::Progress(std::string label, int64_t total, std::string unit, bool quie
 
 double Progress::rate() const {
   double seconds = std::chrono::duration<double>(Clock::now() - start_).count();
-  return seconds > 0 ? done_ / seconds : 0.0;
+  return seconds > 0 ? (done_ - done_before_) / seconds : 0.0;
+}
+
+void Progress::resume_from(int64_t done) {
+  done_before_ = done;
+  done_ = done;
 }
 
 void Progress::update(int64_t done) {

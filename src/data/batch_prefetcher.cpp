@@ -18,7 +18,7 @@ int default_prefetch_workers() {
 
 class BatchPrefetcher::Pipeline {
 public:
-  Pipeline(const DirectoryIterator& iterator, int workers, int queue_depth);
+  Pipeline(const DirectoryIterator& iterator, int workers, int queue_depth, int64_t first_batch);
   ~Pipeline();
   std::optional<LoadedBatch> next();
 
@@ -46,22 +46,28 @@ private:
   std::condition_variable slot_freed_;  // or stopping
   std::condition_variable batch_done_;
   std::vector<Slot> slots_;    // batch b is decoded in slots_[b % queue_depth_]
-  int64_t next_position_ = 0;  // next sample (in epoch order) to hand to a worker
-  int64_t next_batch_ = 0;     // next batch the consumer takes
+  int64_t next_position_;  // next sample (in epoch order) to hand to a worker
+  int64_t next_batch_;     // next batch the consumer takes
   bool stopping_ = false;
   std::vector<std::thread> threads_;
 };
 
-BatchPrefetcher::Pipeline::Pipeline(const DirectoryIterator& iterator, int workers, int queue_depth)
+BatchPrefetcher::Pipeline::Pipeline(const DirectoryIterator& iterator, int workers, int queue_depth,
+                                    int64_t first_batch)
     : iterator_(iterator),
       order_(iterator.index_array()),
       batch_size_(iterator.batch_size()),
       batch_count_(iterator.len()),
       queue_depth_(queue_depth),
-      slots_(static_cast<size_t>(std::max(queue_depth, 1))) {
+      slots_(static_cast<size_t>(std::max(queue_depth, 1))),
+      next_position_(first_batch * batch_size_),
+      next_batch_(first_batch) {
   if (workers < 1 || queue_depth < 1)
     throw Error("BatchPrefetcher needs at least one worker and a queue depth of at least one, for " +
                 iterator.directory().string());
+  if (first_batch < 0 || first_batch > batch_count_)
+    throw Error("BatchPrefetcher: no batch " + std::to_string(first_batch) + " in " + iterator.directory().string() +
+                " (" + std::to_string(batch_count_) + " batches)");
   const auto thread_count = static_cast<int>(std::min<int64_t>(workers, iterator.samples()));
   try {
     for (int i = 0; i < thread_count; ++i) threads_.emplace_back([this] { work(); });
@@ -162,8 +168,8 @@ LoadedBatch BatchPrefetcher::Pipeline::assemble(int64_t batch, Slot slot) const 
   return loaded;
 }
 
-BatchPrefetcher::BatchPrefetcher(const DirectoryIterator& iterator, int workers, int queue_depth)
-    : pipeline_(std::make_unique<Pipeline>(iterator, workers, queue_depth)) {}
+BatchPrefetcher::BatchPrefetcher(const DirectoryIterator& iterator, int workers, int queue_depth, int64_t first_batch)
+    : pipeline_(std::make_unique<Pipeline>(iterator, workers, queue_depth, first_batch)) {}
 
 BatchPrefetcher::~BatchPrefetcher() = default;
 

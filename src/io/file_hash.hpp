@@ -1,11 +1,13 @@
 #pragma once
-// Hex digests of whole files (OpenSSL's EVP), for checking downloaded weights against their
-// published hash and for recording which weights produced a set of features.
+// Hex digests (OpenSSL's EVP) of whole files, for checking downloaded weights against their
+// published hash and for recording which weights produced a set of features; and of text,
+// for recognising the run a partial output belongs to.
 #include <string>
 
 namespace bottleneck {
 
 std::string file_md5(const std::string& path);
 std::string file_sha256(const std::string& path);
+std::string text_sha256(const std::string& text);
 
 }  // namespace bottleneck

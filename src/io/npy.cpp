@@ -218,22 +218,56 @@ void save_npy(const std::string& path, const std::vector<int32_t>& values) {
   save_bytes(path, "<i4", {static_cast<int64_t>(values.size())}, values.data(), values.size() * sizeof(int32_t));
 }
 
+namespace {
+int64_t row_size_of(const Shape& shape) {
+  if (shape.empty()) throw Error("NpyWriter needs at least one axis");
+  return shape_size(Shape(shape.begin() + 1, shape.end()));
+}
+
+// The length of a partial file holding `rows_done` rows.
+uint64_t bytes_done(const Shape& shape, int64_t rows_done, const std::string& header) {
+  if (rows_done < 0 || rows_done > shape[0])
+    throw Error("NpyWriter: " + std::to_string(rows_done) + " rows done of " + std::to_string(shape[0]));
+  if (rows_done == 0) return 0;
+  return header.size() + static_cast<uint64_t>(rows_done * row_size_of(shape)) * sizeof(float);
+}
+}  // namespace
+
 struct NpyWriter::Impl {
-  AtomicFile file;
   Shape shape;
   int64_t row_size;
-  size_t header_size;
-  Impl(const std::string& path, Shape s) : file(path), shape(std::move(s)) {
-    if (shape.empty()) throw Error("NpyWriter needs at least one axis");
-    row_size = shape_size(Shape(shape.begin() + 1, shape.end()));
-    std::string header = make_header("<f4", shape);
-    header_size = header.size();
+  std::string header;
+  AtomicFile file;
+  Impl(const std::string& path, Shape s)
+      : shape(std::move(s)), row_size(row_size_of(shape)), header(make_header("<f4", shape)), file(path) {
     file.write(header.data(), header.size());
+  }
+  Impl(const std::string& path, Shape s, const std::string& partial_path, int64_t rows_done)
+      : shape(std::move(s)),
+        row_size(row_size_of(shape)),
+        header(make_header("<f4", shape)),
+        file(path, partial_path, bytes_done(shape, rows_done, header)) {
+    if (rows_done == 0) {
+      file.write(header.data(), header.size());
+      return;
+    }
+    // The header tells whether the partial file was written for this very shape.
+    std::string found(header.size(), '\0');
+    if (::pread(::fileno(file.stream()), found.data(), found.size(), 0) != static_cast<ssize_t>(found.size()) ||
+        found != header) {
+      file.keep_temporary();
+      throw Error(partial_path + " was not written for an array of shape " + shape_to_string(shape));
+    }
   }
 };
 
 NpyWriter::NpyWriter(const std::string& path, Shape shape) : impl_(std::make_unique<Impl>(path, std::move(shape))) {}
+NpyWriter::NpyWriter(const std::string& path, Shape shape, const std::string& partial_path, int64_t rows_done)
+    : impl_(std::make_unique<Impl>(path, std::move(shape), partial_path, rows_done)), rows_written_(rows_done) {}
 NpyWriter::~NpyWriter() = default;
+
+void NpyWriter::sync() { impl_->file.sync(); }
+void NpyWriter::keep_partial() { impl_->file.keep_temporary(); }
 
 void NpyWriter::write_rows(const float* values, int64_t rows) {
   if (rows_written_ + rows > impl_->shape[0])
@@ -247,7 +281,7 @@ void NpyWriter::commit_rows_written() {
     // A smaller first dimension never needs more header room than the announced one.
     Shape shape = impl_->shape;
     shape[0] = rows_written_;
-    std::string header = make_header("<f4", shape, impl_->header_size);
+    std::string header = make_header("<f4", shape, impl_->header.size());
     std::FILE* stream = impl_->file.stream();
     if (std::fflush(stream) != 0 || std::fseek(stream, 0, SEEK_SET) != 0)
       throw Error("cannot rewrite the header of " + impl_->file.temporary_path());

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "bottleneck/error.hpp"
+#include "bottleneck/interrupt.hpp"
 #include "bottleneck/model.hpp"
 #include "nn/array_batches.hpp"
 #include "nn/training_log.hpp"
@@ -57,6 +58,7 @@ std::vector<double> Model::batch_figures(const Tensor& y, const Tensor& predicti
 }
 
 std::vector<double> Model::train_on_batch(const Tensor& x, const Tensor& y) {
+  throw_if_interrupted();  // before the update: an interrupted model holds whole steps only
   if (!compiled()) throw Error("model " + name_ + " must be compiled before training");
   if (x.rank() == 0 || y.rank() == 0 || x.dim(0) != y.dim(0))
     throw Error("train_on_batch: inputs " + shape_to_string(x.shape()) + " and targets " +
@@ -72,6 +74,7 @@ std::vector<double> Model::train_on_batch(const Tensor& x, const Tensor& y) {
 }
 
 std::vector<double> Model::test_on_batch(const Tensor& x, const Tensor& y) {
+  throw_if_interrupted();
   if (!compiled()) throw Error("model " + name_ + " must be compiled before evaluation");
   return batch_figures(y, forward(x, false));
 }

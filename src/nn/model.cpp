@@ -7,6 +7,7 @@
 #include <set>
 
 #include "bottleneck/error.hpp"
+#include "bottleneck/interrupt.hpp"
 #include "bottleneck/layers/core.hpp"
 #include "bottleneck/weights_file.hpp"
 #include "nn/training_log.hpp"
@@ -232,6 +233,7 @@ Tensor Model::predict(const Samples& x, int batch_size, int verbose) {
   const int64_t row = shape_size(output_shape());
   nn::ProgressBar progress(x.rows(), verbose);
   for (int64_t begin = 0; begin < x.rows(); begin += batch_size) {
+    throw_if_interrupted();
     const int64_t end = std::min<int64_t>(begin + batch_size, x.rows());
     Tensor y = forward(x.rows(begin, end), false);
     std::memcpy(result.data() + begin * row, y.data(), y.size() * sizeof(float));
