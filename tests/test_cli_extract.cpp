@@ -134,5 +134,54 @@ TEST(CliExtract, BadArgumentsAreOneLineErrors) {
   }
 }
 
+// What an interrupted run left is checked before it is trusted: a damaged record, or one made
+// with other settings, is a one-line error naming it (and stays, to be resumed correctly);
+// a run without --resume replaces it.
+TEST(CliExtract, ResumeChecksWhatTheInterruptedRunLeft) {
+  const fs::path root = scratch_dir("extract-resume-checks"), images = root / "images", out = root / "out";
+  for (int i = 0; i < 6; ++i) {
+    fs::create_directories(images / (i % 2 ? "b" : "a"));
+    std::ofstream ppm(images / (i % 2 ? "b" : "a") / (std::to_string(i) + ".ppm"), std::ios::binary);
+    ppm << "P6\n8 8\n255\n" << std::string(8 * 8 * 3, static_cast<char>(40 * i));
+  }
+  const std::vector<std::string> extract{"extract", images.string(), "-o", out.string(), "--model", "squeezenet",
+                                         "--weights", "random", "--target-size", "64x64", "--batch-size", "2"};
+  auto with = [&](std::vector<std::string> extra) {
+    std::vector<std::string> args = extract;
+    args.insert(args.end(), extra.begin(), extra.end());
+    return run_cli(args);
+  };
+  const fs::path staging = out / ".extract-partial", record = staging / "features.npy.progress.json";
+  fs::create_directories(staging);
+  std::ofstream(record) << "{\"run\": {\"batch_size\": 2";
+  std::ofstream(staging / "features.npy.partial") << "rows";
+
+  auto damaged = with({"--resume", "-q"});
+  EXPECT_EQ(damaged.exit_code, 1);
+  EXPECT_EQ(damaged.err.rfind("error: cannot resume from " + record.string() + ": ", 0), 0u) << damaged.err;
+  EXPECT_EQ(std::count(damaged.err.begin(), damaged.err.end(), '\n'), 1) << damaged.err;
+  EXPECT_EQ(read_text(record), "{\"run\": {\"batch_size\": 2");
+  EXPECT_FALSE(fs::exists(out / "features.npy"));
+
+  auto fresh = with({});
+  ASSERT_EQ(fresh.exit_code, 0) << fresh.err;
+  EXPECT_NE(fresh.err.find("discarded the interrupted run in " + staging.string()), std::string::npos) << fresh.err;
+  EXPECT_FALSE(fs::exists(staging));
+
+  auto nothing = with({"--resume", "-q"});
+  ASSERT_EQ(nothing.exit_code, 0) << nothing.err;
+
+  // A record of another run (an older layout, say): refused, naming what differs.
+  fs::create_directories(staging);
+  nlohmann::json stale = {{"run", {{"batch_size", 2}, {"run_id", ""}}}, {"batches_done", 1}, {"rows_done", 2},
+                          {"skipped", nlohmann::json::array()}};
+  std::ofstream(record) << stale.dump();
+  auto refused = with({"--resume", "-q"});
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_NE(refused.err.find("it was made with other images, model output shape, settings; start over"),
+            std::string::npos)
+      << refused.err;
+}
+
 }  // namespace
 }  // namespace bottleneck
