@@ -34,7 +34,7 @@ int main(int argc, char** argv) {
   }
   const std::string weights = argc > 3 ? argv[3] : "imagenet";
   const std::string head_weights = argc > 4 ? argv[4] : "";
-  const int64_t size = argc > 5 ? std::stoi(argv[5]) : 150;
+  const int size = argc > 5 ? std::stoi(argv[5]) : 150;
   const int epochs = argc > 6 ? std::stoi(argv[6]) : 5;
   try {
     auto base_model = VGG16({.weights = weights, .include_top = false, .input_shape = Shape{size, size, 3}});

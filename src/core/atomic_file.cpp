@@ -39,9 +39,8 @@ AtomicFile::AtomicFile(std::string path, std::string temporary_path, uint64_t ke
   if (!keep_bytes) return;
   struct stat info {};
   if (::fstat(::fileno(stream_), &info) != 0 || static_cast<uint64_t>(info.st_size) < keep_bytes) {
-    std::fclose(stream_);
+    std::fclose(stream_);  // and left as it is (a constructor that throws removes nothing)
     stream_ = nullptr;
-    kept_ = true;  // not ours to remove: it is what an earlier run left
     throw Error(temporary_path_ + " holds fewer than the " + std::to_string(keep_bytes) + " bytes recorded for it");
   }
   if (::ftruncate(::fileno(stream_), static_cast<off_t>(keep_bytes)) != 0 ||

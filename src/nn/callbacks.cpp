@@ -81,7 +81,10 @@ std::string History::to_csv() const {
   text += "\n";
   for (size_t row = 0; row < epochs_.size(); ++row) {
     text += std::to_string(epochs_[row]);
-    for (const auto& [key, values] : values_) text += "," + (row < values.size() ? python_repr(values[row]) : "");
+    for (const auto& [key, values] : values_) {
+      text += ',';
+      if (row < values.size()) text += python_repr(values[row]);
+    }
     text += "\n";
   }
   return text;
