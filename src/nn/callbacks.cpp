@@ -198,7 +198,7 @@ std::string format_checkpoint_path(const std::string& pattern, int epoch, const 
       if (spec.substr(0, spec.size() - 1).find_first_not_of("0123456789.+- ") != std::string::npos)
         throw Error("checkpoint path '" + pattern + "': format '" + spec + "' is not supported");
       if (type == 'd' && is_epoch)
-        result += printf_string(("%" + spec.substr(0, spec.size() - 1) + ".0f").c_str(), value);
+        result += printf_string(std::string("%").append(spec, 0, spec.size() - 1).append(".0f").c_str(), value);
       else if (type == 'f' || type == 'e' || type == 'g')
         result += printf_string(("%" + spec).c_str(), value);
       else
