@@ -22,6 +22,8 @@ private:
 void install_interrupt_handlers();
 // Asks the running loops to stop, as a signal would (from another thread, a GUI, a test).
 void request_interrupt(int signal);
+// Whether one was requested (and not yet thrown), for code that must stop a library's loop.
+bool interrupt_requested();
 // Throws Interrupted if an interrupt was requested since the last throw.
 void throw_if_interrupted();
 

@@ -119,7 +119,7 @@ ExtractedRows extract_image(const ExtractSettings& s, Model& model, const Resolv
 }
 
 ExtractedRows extract_directory(const ExtractSettings& s, Model& model, const ResolvedModelInput& input,
-                                const std::string& run_id, StagingFolder& staging) {
+                                const std::string& run_id, const StagingFolder& staging) {
   ImageDataGenerator generator({.preprocessing = input.preprocessing});
   DirectoryIterator iterator = generator.flow_from_directory(
       s.input, {.target_size = input.target_size, .class_mode = ClassMode::sparse, .batch_size = s.batch_size,

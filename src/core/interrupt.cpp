@@ -30,6 +30,8 @@ void install_interrupt_handlers() {
 
 void request_interrupt(int signal) { requested_signal.store(signal); }
 
+bool interrupt_requested() { return requested_signal.load() != 0; }
+
 void throw_if_interrupted() {
   // One request, one exception (as KeyboardInterrupt): a library caller may go on afterwards.
   if (const int signal = requested_signal.exchange(0)) {
