@@ -18,7 +18,11 @@ fs::path shared_dir() {
 }
 
 fs::path scratch_dir(const std::string& name) {
-  fs::path p = fs::path(BOTTLENECK_BINARY_DIR) / "test-scratch" / name;
+  // Under the running test's own name: CTest runs tests in parallel, and helpers shared by
+  // several tests ask for the same `name`.
+  const ::testing::TestInfo* test = ::testing::UnitTest::GetInstance()->current_test_info();
+  const std::string owner = test ? std::string(test->test_suite_name()) + "." + test->name() : "no-test";
+  fs::path p = fs::path(BOTTLENECK_BINARY_DIR) / "test-scratch" / owner / name;
   fs::remove_all(p);
   fs::create_directories(p);
   return p;

@@ -19,7 +19,7 @@ std::filesystem::path shared_dir();
       GTEST_SKIP() << "../shared is absent (fixtures live there); a fresh clone skips this";  \
   } while (0)
 
-// A fresh, empty folder for this test, removed at exit of the test binary's run.
+// A fresh, empty folder for this test (test-scratch/<Suite.Test>/<name> in the build folder).
 std::filesystem::path scratch_dir(const std::string& name);
 
 // max |ours - expected| / max |expected|: the fixtures' tolerance measure for features and

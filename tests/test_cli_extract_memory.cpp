@@ -50,11 +50,13 @@ TEST(ExtractMemory, PeakRssDoesNotGrowWithImageCount) {
   BOTTLENECK_REQUIRE_SHARED();
   // 200 SqueezeNet feature rows are 69 MB: holding them in memory would double the peak. The
   // smaller run has 40 images: the first ~10 batches still grow the heap to its steady size.
+  // Thread timing moves one run's peak by up to 10 MB either way (63-74 MB for both sizes
+  // here), hence a 25% bound: rows kept in memory would cross it within 50 images.
   long small = least_peak_rss_kib(folder_of("rss-40", 40), testing::scratch_dir("rss-40-out"));
   long large = least_peak_rss_kib(folder_of("rss-200", 200), testing::scratch_dir("rss-200-out"));
   RecordProperty("peak_rss_40_kib", std::to_string(small));
   RecordProperty("peak_rss_200_kib", std::to_string(large));
-  EXPECT_LT(std::abs(large - small), 0.15 * small) << "40 images: " << small << " KiB, 200 images: " << large << " KiB";
+  EXPECT_LT(std::abs(large - small), 0.25 * small) << "40 images: " << small << " KiB, 200 images: " << large << " KiB";
 }
 
 }  // namespace
