@@ -25,31 +25,26 @@ void rename_into_place(const std::string& from, const std::string& to) {
 }
 }  // namespace
 
-AtomicFile::AtomicFile(std::string path) : path_(std::move(path)), temporary_path_(temporary_name(path_)) {
-  if (std::filesystem::is_directory(path_)) throw Error("cannot write " + path_ + ": it is a directory");
-  stream_ = std::fopen(temporary_path_.c_str(), "wb");
-  if (!stream_) throw Error("cannot write " + path_ + ": " + std::strerror(errno));
-}
+AtomicFile::AtomicFile(std::string path) : AtomicFile(path, temporary_name(path), 0) {}
 
 AtomicFile::AtomicFile(std::string path, std::string temporary_path, uint64_t keep_bytes)
     : path_(std::move(path)), temporary_path_(std::move(temporary_path)) {
   if (std::filesystem::is_directory(path_)) throw Error("cannot write " + path_ + ": it is a directory");
   stream_ = std::fopen(temporary_path_.c_str(), keep_bytes ? "r+b" : "wb");
-  if (!stream_) throw Error("cannot write " + temporary_path_ + ": " + std::strerror(errno));
+  if (!stream_) throw Error("cannot write " + (keep_bytes ? temporary_path_ : path_) + ": " + std::strerror(errno));
   if (!keep_bytes) return;
-  struct stat info {};
-  if (::fstat(::fileno(stream_), &info) != 0 || static_cast<uint64_t>(info.st_size) < keep_bytes) {
-    std::fclose(stream_);  // and left as it is (a constructor that throws removes nothing)
-    stream_ = nullptr;
-    throw Error(temporary_path_ + " holds fewer than the " + std::to_string(keep_bytes) + " bytes recorded for it");
-  }
-  if (::ftruncate(::fileno(stream_), static_cast<off_t>(keep_bytes)) != 0 ||
-      std::fseek(stream_, static_cast<long>(keep_bytes), SEEK_SET) != 0) {
-    const int err = errno;
+  // A constructor that throws removes nothing: the earlier run's file stays as it was.
+  auto fail = [this](const std::string& why) {
     std::fclose(stream_);
     stream_ = nullptr;
-    throw Error("cannot write " + temporary_path_ + ": " + std::strerror(err));
-  }
+    throw Error(why);
+  };
+  struct stat info {};
+  if (::fstat(::fileno(stream_), &info) != 0 || static_cast<uint64_t>(info.st_size) < keep_bytes)
+    fail(temporary_path_ + " holds fewer than the " + std::to_string(keep_bytes) + " bytes recorded for it");
+  if (::ftruncate(::fileno(stream_), static_cast<off_t>(keep_bytes)) != 0 ||
+      std::fseek(stream_, static_cast<long>(keep_bytes), SEEK_SET) != 0)
+    fail("cannot write " + temporary_path_ + ": " + std::strerror(errno));
 }
 
 AtomicFile::~AtomicFile() {

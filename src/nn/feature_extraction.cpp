@@ -32,6 +32,11 @@ struct Checkpoint {
   std::vector<SkippedFile> skipped;
 };
 
+// The files (handled or skipped) in the first `batches` batches of the epoch.
+int64_t files_in_batches(const DirectoryIterator& images, int64_t batches) {
+  return std::min(batches * images.batch_size(), images.samples());
+}
+
 // What a checkpoint must have been made for to be continued by this run.
 json run_identity(const DirectoryIterator& images, const Shape& row_shape, const std::string& run_id) {
   std::string listing;
@@ -80,9 +85,9 @@ Checkpoint read_checkpoint(const std::string& path, const json& identity, const 
     for (const json& f : record.at("skipped"))
       checkpoint.skipped.push_back(
           {f.at("index").get<int64_t>(), f.at("file").get<std::string>(), f.at("error").get<std::string>()});
-    const int64_t files_done = std::min(checkpoint.batches_done * images.batch_size(), images.samples());
     if (checkpoint.batches_done < 0 || checkpoint.batches_done > images.len() ||
-        checkpoint.rows_done + static_cast<int64_t>(checkpoint.skipped.size()) != files_done)
+        checkpoint.rows_done + static_cast<int64_t>(checkpoint.skipped.size()) !=
+            files_in_batches(images, checkpoint.batches_done))
       throw Error("cannot resume from " + path + ": its counts do not add up");
     return checkpoint;
   } catch (const json::exception& e) {
@@ -120,7 +125,7 @@ ExtractionResult predict_to_npy(Model& model, const DirectoryIterator& images, c
   // The rows the interrupted run wrote are the files of its batches that it did not skip.
   ExtractionResult result;
   result.skipped = checkpoint.skipped;
-  result.files_resumed = std::min(checkpoint.batches_done * images.batch_size(), images.samples());
+  result.files_resumed = files_in_batches(images, checkpoint.batches_done);
   std::set<int64_t> skipped_files;
   for (const SkippedFile& f : checkpoint.skipped) skipped_files.insert(f.index);
   for (int64_t position = 0; position < result.files_resumed; ++position) {
@@ -130,7 +135,6 @@ ExtractionResult predict_to_npy(Model& model, const DirectoryIterator& images, c
   if (result.files_resumed > 0 && options.on_resume) options.on_resume(result.files_resumed);
 
   int64_t batches_done = checkpoint.batches_done;
-  int64_t files_done = result.files_resumed;
   BatchPrefetcher prefetcher(images, options.workers > 0 ? options.workers : default_prefetch_workers(), 2,
                              checkpoint.batches_done);
   try {
@@ -154,8 +158,7 @@ ExtractionResult predict_to_npy(Model& model, const DirectoryIterator& images, c
         features.sync();
         write_checkpoint(record_path, identity, batches_done, features.rows_written(), result.skipped);
       }
-      files_done += static_cast<int64_t>(batch->file_indices.size() + batch->skipped.size());
-      if (options.on_progress) options.on_progress(files_done);
+      if (options.on_progress) options.on_progress(files_in_batches(images, batches_done));
     }
   } catch (const Interrupted&) {
     if (options.resumable) features.keep_partial();
