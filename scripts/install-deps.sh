@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages bottleneck builds with; --bench adds the Python packages
 # the benchmark and cross-check scripts use, --fuzz adds clang and libFuzzer for fuzz/run.sh.
-# Skips apt when everything is already present.
+# Skips apt when everything is already present. oneDNN's CMake package needs the OpenCL headers
+# (ocl-icd-opencl-dev, only recommended by libdnnl-dev), so they are named here.
 set -euo pipefail
 packages=(
   build-essential cmake pkg-config
-  libdnnl-dev libhdf5-dev libjpeg62-turbo-dev libpng-dev libtiff-dev
+  libdnnl-dev ocl-icd-opencl-dev libhdf5-dev libjpeg62-turbo-dev libpng-dev libtiff-dev
   libcli11-dev nlohmann-json3-dev libssl-dev libcurl4-openssl-dev libgtest-dev libbenchmark-dev ccache
 )
 case "${1:-}" in
