@@ -23,7 +23,6 @@
 #include <cstdio>
 
 #include <bottleneck/bottleneck.hpp>
-#include <bottleneck/fine_tuning.hpp>
 
 using namespace bottleneck;
 

@@ -15,7 +15,6 @@
 #include <cstdio>
 
 #include <bottleneck/bottleneck.hpp>
-#include <bottleneck/feature_extraction.hpp>
 
 using namespace bottleneck;
 

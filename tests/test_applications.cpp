@@ -38,7 +38,6 @@ std::vector<FeatureCase> feature_cases() {
   return cases;
 }
 
-
 class FeatureParity : public ::testing::TestWithParam<FeatureCase> {};
 
 TEST_P(FeatureParity, MatchesReferenceWithin1e4) {

@@ -23,7 +23,6 @@ std::string read_text(const fs::path& p) {
   return {std::istreambuf_iterator<char>(in), {}};
 }
 
-
 TEST(CliExtract, ReproducesVgg16FixtureFeatures) {
   BOTTLENECK_REQUIRE_SHARED();
   auto fixtures = shared_dir() / "fixtures";

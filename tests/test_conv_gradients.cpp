@@ -6,13 +6,12 @@
 #include <cmath>
 
 #include "bottleneck/layers.hpp"
-#include "bottleneck/losses.hpp"
 #include "bottleneck/npy.hpp"
+#include "bottleneck/training/losses.hpp"
 #include "support.hpp"
 
 namespace bottleneck {
 namespace {
-
 
 TEST(ConvGradients, MatchPyTorchAutograd) {
   BOTTLENECK_REQUIRE_SHARED();

@@ -7,8 +7,8 @@
 #include <fstream>
 #include <set>
 
-#include "bottleneck/augmentation.hpp"
 #include "bottleneck/data.hpp"
+#include "bottleneck/data/augmentation.hpp"
 #include "bottleneck/error.hpp"
 #include "support.hpp"
 

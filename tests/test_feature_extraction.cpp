@@ -7,9 +7,9 @@
 
 #include "bottleneck/applications.hpp"
 #include "bottleneck/error.hpp"
-#include "bottleneck/feature_extraction.hpp"
 #include "bottleneck/interrupt.hpp"
 #include "bottleneck/npy.hpp"
+#include "bottleneck/transfer/feature_extraction.hpp"
 #include "support.hpp"
 
 namespace bottleneck {

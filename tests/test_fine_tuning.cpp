@@ -7,8 +7,8 @@
 
 #include "bottleneck/applications.hpp"
 #include "bottleneck/error.hpp"
-#include "bottleneck/fine_tuning.hpp"
 #include "bottleneck/layers.hpp"
+#include "bottleneck/transfer/fine_tuning.hpp"
 #include "support.hpp"
 
 namespace bottleneck {

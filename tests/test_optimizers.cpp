@@ -6,7 +6,7 @@
 #include <functional>
 
 #include "bottleneck/error.hpp"
-#include "bottleneck/optimizers.hpp"
+#include "bottleneck/training/optimizers.hpp"
 
 namespace bottleneck {
 namespace {

@@ -8,8 +8,8 @@
 
 #include "applications/pretrained_weights.hpp"
 #include "bottleneck/error.hpp"
+#include "bottleneck/file_hash.hpp"
 #include "bottleneck/interrupt.hpp"
-#include "io/file_hash.hpp"
 #include "support.hpp"
 
 namespace bottleneck {
@@ -37,20 +37,20 @@ Published publish(const std::string& name) {
 
 TEST(PretrainedWeights, DownloadedOnceCheckedAndCached) {
   Published p = publish("weights_download");
-  const std::string path = pretrained_weights_path(p.weights);
+  const std::string path = detail::pretrained_weights_path(p.weights);
   EXPECT_EQ(fs::path(path), p.cache / p.weights.file_name);
   EXPECT_EQ(file_sha256(path), p.weights.sha256);
   EXPECT_EQ(std::distance(fs::directory_iterator(p.cache), fs::directory_iterator()), 1) << "temporary file left";
 
   p.weights.urls = {"file:///nonexistent/weights.h5"};  // the cached copy is used
-  EXPECT_EQ(pretrained_weights_path(p.weights), path);
+  EXPECT_EQ(detail::pretrained_weights_path(p.weights), path);
 }
 
 TEST(PretrainedWeights, AMismatchedDownloadIsRefusedAndNotCached) {
   Published p = publish("weights_bad_hash");
   p.weights.sha256 = std::string(64, '0');
   try {
-    pretrained_weights_path(p.weights);
+    detail::pretrained_weights_path(p.weights);
     FAIL() << "a file with the wrong hash was accepted";
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("does not match the published hash"), std::string::npos) << e.what();
@@ -62,7 +62,7 @@ TEST(PretrainedWeights, AMismatchedDownloadIsRefusedAndNotCached) {
 TEST(PretrainedWeights, AnInterruptStopsTheDownloadLeavingNothing) {
   Published p = publish("weights_interrupted");
   request_interrupt(SIGINT);
-  EXPECT_THROW(pretrained_weights_path(p.weights), Interrupted);
+  EXPECT_THROW(detail::pretrained_weights_path(p.weights), Interrupted);
   EXPECT_FALSE(interrupt_requested());
   EXPECT_TRUE(fs::is_empty(p.cache));
 }

@@ -8,9 +8,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "bottleneck/layers/core.hpp"
-#include "bottleneck/model.hpp"
 #include "bottleneck/error.hpp"
+#include "bottleneck/layers.hpp"
+#include "bottleneck/model.hpp"
 #include "bottleneck/npy.hpp"
 #include "bottleneck/weights_file.hpp"
 #include "support.hpp"

@@ -10,6 +10,7 @@
 #include "bottleneck/error.hpp"
 #include "bottleneck/weights_file.hpp"
 #include "io/hdf5_file.hpp"
+#include "io/weights_assign.hpp"
 #include "support.hpp"
 
 namespace bottleneck {
@@ -478,39 +479,39 @@ WeightsFile head_file() {
   return file;
 }
 
-std::vector<WeightTarget> head_targets(const std::string& first, const std::string& second) {
+std::vector<detail::WeightTarget> head_targets(const std::string& first, const std::string& second) {
   return {{first, {Tensor({6, 4}), Tensor({4})}}, {second, {Tensor({4, 1}), Tensor({1})}}};
 }
 
 TEST(AssignWeights, ByName) {
-  std::vector<WeightTarget> targets = head_targets("dense_1", "dense");  // model order differs
+  std::vector<detail::WeightTarget> targets = head_targets("dense_1", "dense");  // model order differs
   targets[0].destinations = {Tensor({4, 1}), Tensor({1})};
   targets[1].destinations = {Tensor({6, 4}), Tensor({4})};
-  EXPECT_EQ(assign_weights(head_file(), targets, "head.h5"), 2u);
+  EXPECT_EQ(detail::assign_weights(head_file(), targets, "head.h5"), 2u);
   EXPECT_EQ(values_of(targets[0].destinations[0]), values_of(counting({4, 1}, 0.5f)));
   EXPECT_EQ(values_of(targets[1].destinations[1]), values_of(counting({4}, -2)));
 }
 
 TEST(AssignWeights, InOrderWhenNoNameMatches) {
-  std::vector<WeightTarget> targets = head_targets("fc1", "predictions");
-  EXPECT_EQ(assign_weights(head_file(), targets, "head.h5"), 2u);
+  std::vector<detail::WeightTarget> targets = head_targets("fc1", "predictions");
+  EXPECT_EQ(detail::assign_weights(head_file(), targets, "head.h5"), 2u);
   EXPECT_EQ(values_of(targets[0].destinations[0]), values_of(counting({6, 4}, 0)));
   EXPECT_EQ(values_of(targets[1].destinations[1]), (std::vector<float>{7}));
 }
 
 TEST(AssignWeights, InOrderNeedsEqualCounts) {
-  std::vector<WeightTarget> targets = head_targets("fc1", "predictions");
+  std::vector<detail::WeightTarget> targets = head_targets("fc1", "predictions");
   targets.push_back({"extra", {Tensor({1})}});
-  std::string message = error_of([&] { assign_weights(head_file(), targets, "head.h5"); });
+  std::string message = error_of([&] { detail::assign_weights(head_file(), targets, "head.h5"); });
   EXPECT_NE(message.find("head.h5"), std::string::npos) << message;
   EXPECT_NE(message.find("2 layers with weights"), std::string::npos) << message;
   EXPECT_NE(message.find("has 3"), std::string::npos) << message;
 }
 
 TEST(AssignWeights, ShapeMismatchNamesLayerAndShapesAndChangesNothing) {
-  std::vector<WeightTarget> targets = head_targets("dense", "dense_1");
+  std::vector<detail::WeightTarget> targets = head_targets("dense", "dense_1");
   targets[1].destinations[0] = Tensor({4, 2}, -1.0f);
-  std::string message = error_of([&] { assign_weights(head_file(), targets, "head.h5"); });
+  std::string message = error_of([&] { detail::assign_weights(head_file(), targets, "head.h5"); });
   EXPECT_NE(message.find("head.h5"), std::string::npos) << message;
   EXPECT_NE(message.find("dense_1"), std::string::npos) << message;
   EXPECT_NE(message.find("expected shape (4, 2)"), std::string::npos) << message;
@@ -519,27 +520,27 @@ TEST(AssignWeights, ShapeMismatchNamesLayerAndShapesAndChangesNothing) {
 }
 
 TEST(AssignWeights, ModelLayerMissingFromFileNamesBoth) {
-  std::vector<WeightTarget> targets = head_targets("dense", "predictions");
-  std::string message = error_of([&] { assign_weights(head_file(), targets, "head.h5"); });
+  std::vector<detail::WeightTarget> targets = head_targets("dense", "predictions");
+  std::string message = error_of([&] { detail::assign_weights(head_file(), targets, "head.h5"); });
   EXPECT_NE(message.find("head.h5"), std::string::npos) << message;
   EXPECT_NE(message.find("predictions"), std::string::npos) << message;
 }
 
 TEST(AssignWeights, VariableCountMismatch) {
-  std::vector<WeightTarget> targets = head_targets("dense", "dense_1");
+  std::vector<detail::WeightTarget> targets = head_targets("dense", "dense_1");
   targets[0].destinations.pop_back();
-  std::string message = error_of([&] { assign_weights(head_file(), targets, "head.h5"); });
+  std::string message = error_of([&] { detail::assign_weights(head_file(), targets, "head.h5"); });
   EXPECT_NE(message.find("expects 1 weights"), std::string::npos) << message;
 }
 
 TEST(AssignWeights, SharedVgg16IntoModelShapes) {
   BOTTLENECK_REQUIRE_SHARED();
   WeightsFile file = read_weights_file((shared_dir() / "fixtures/vgg16_random_notop.h5").string());
-  std::vector<WeightTarget> targets;
+  std::vector<detail::WeightTarget> targets;
   for (const auto& layer : file.layers)
     if (!layer.variables.empty())
       targets.push_back({layer.name, {Tensor(layer.variables[0].value.shape()), Tensor(layer.variables[1].value.shape())}});
-  EXPECT_EQ(assign_weights(file, targets, "vgg16.h5"), 13u);
+  EXPECT_EQ(detail::assign_weights(file, targets, "vgg16.h5"), 13u);
   EXPECT_FLOAT_EQ(targets[0].destinations[0][1407], -0.4082483f);
 }
 

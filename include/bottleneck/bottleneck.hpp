@@ -10,4 +10,7 @@
 #include "bottleneck/npy.hpp"
 #include "bottleneck/preprocessing.hpp"
 #include "bottleneck/tensor.hpp"
+#include "bottleneck/training/data_adapters/directory_batches.hpp"
+#include "bottleneck/transfer/feature_extraction.hpp"
+#include "bottleneck/transfer/fine_tuning.hpp"
 #include "bottleneck/weights_file.hpp"

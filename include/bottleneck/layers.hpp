@@ -1,7 +1,14 @@
 #pragma once
-// keras.layers: every layer class, by Keras' module.
-#include "bottleneck/layer.hpp"
-#include "bottleneck/layers/convolutional.hpp"
-#include "bottleneck/layers/core.hpp"
-#include "bottleneck/layers/merging.hpp"
-#include "bottleneck/layers/pooling.hpp"
+// keras.layers: every layer class, one header each.
+#include "bottleneck/layers/activation.hpp"
+#include "bottleneck/layers/activations.hpp"
+#include "bottleneck/layers/concatenate.hpp"
+#include "bottleneck/layers/conv2d.hpp"
+#include "bottleneck/layers/dense.hpp"
+#include "bottleneck/layers/dropout.hpp"
+#include "bottleneck/layers/flatten.hpp"
+#include "bottleneck/layers/global_average_pooling2d.hpp"
+#include "bottleneck/layers/global_max_pooling2d.hpp"
+#include "bottleneck/layers/input_layer.hpp"
+#include "bottleneck/layers/layer.hpp"
+#include "bottleneck/layers/max_pooling2d.hpp"

@@ -55,7 +55,7 @@ private:
   int64_t rows_written_ = 0;
 };
 
-// A read-only memory map of a float32 .npy file; tensor() views the mapped data without
+// A read-only memory map of a float32 .npy file; data() points into the mapping without
 // copying it (pages are read from disk on use).
 class NpyMap {
 public:

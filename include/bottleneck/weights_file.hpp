@@ -1,7 +1,6 @@
 #pragma once
 // Keras HDF5 weight files: reading Keras 1, Keras 2 (save_weights and model.save) and
-// Keras 3 (.weights.h5) layouts, writing Keras 2 files Keras can load, and matching a
-// file's weights to a model's layers.
+// Keras 3 (.weights.h5) layouts, and writing Keras 2 files Keras can load.
 #include <optional>
 #include <string>
 #include <string_view>
@@ -34,31 +33,28 @@ struct WeightsFile {
                                                // (Keras 3: groups in natural order, dense_2 < dense_10)
 
   const LayerWeights* find(std::string_view layer_name) const;
+  // What `bottleneck info FILE` prints: the format and versions, each layer with weights and
+  // its variables' shapes, and the total count of parameters.
+  std::string summary() const;
 };
+
+// The HDF5 library's version, "1.10.8".
+std::string hdf5_library_version();
 
 // Throws Error naming the file on anything unreadable: not HDF5, truncated, no Keras layout,
 // a listed layer or variable missing, a variable that is not a float32/float64 dataset.
 WeightsFile read_weights_file(const std::string& path);
 
+// The Keras version the files we write claim: their layout is Keras 2.4's.
+inline constexpr const char* written_keras_version = "2.4.0";
+
 // Keras 2 model.save layout: root attributes model_config / training_config / keras_version
 // / backend, weights under /model_weights. Written to a temporary name, then renamed.
-// keras_version is "2.4.0", backend "tensorflow"; the JSON documents must parse.
+// keras_version is written_keras_version, backend "tensorflow"; the JSON documents must parse.
 void write_keras_model_file(const std::string& path, const std::string& model_config_json,
                             const std::vector<LayerWeights>& layers,
                             const std::string& training_config_json = "");
 // Keras 2 save_weights layout (layer_names at the root).
 void write_keras_weights_file(const std::string& path, const std::vector<LayerWeights>& layers);
-
-// What a model expects for one of its weighted layers; values are copied into `destinations`.
-struct WeightTarget {
-  std::string layer;
-  std::vector<Tensor> destinations;  // shapes give the expected shapes; storage is shared
-};
-
-// Keras' load_weights for our models: match by layer name; when no name matches at all but
-// the numbers of weighted layers agree, pair them in order. Every shape is checked; errors
-// name the layer and the expected and found shapes. Returns how many layers were loaded.
-size_t assign_weights(const WeightsFile& file, const std::vector<WeightTarget>& targets,
-                      const std::string& path_for_errors);
 
 }  // namespace bottleneck

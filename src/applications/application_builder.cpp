@@ -2,36 +2,49 @@
 
 #include "applications/pretrained_weights.hpp"
 #include "bottleneck/error.hpp"
-#include "bottleneck/layers/pooling.hpp"
+#include "bottleneck/layers/global_average_pooling2d.hpp"
+#include "bottleneck/layers/global_max_pooling2d.hpp"
+#include "bottleneck/layers/input_layer.hpp"
 
 namespace bottleneck {
 
 std::string resolve_weights(const std::string& model_name, const std::string& weights) {
-  if (weights == "random") return weights;
-  if (weights == "imagenet") {
-    if (model_name == "vgg16") return pretrained_weights_path(vgg16_imagenet_notop());
-    if (model_name == "squeezenet") return pretrained_weights_path(squeezenet_imagenet_notop());
-    throw Error("no published ImageNet weights for model '" + model_name + "'");
-  }
-  return weights;
+  if (weights != "imagenet") return weights;
+  const Application& application = get_application(model_name);
+  if (!application.imagenet) throw Error("no published ImageNet weights for model '" + model_name + "'");
+  return detail::pretrained_weights_path(*application.imagenet);
 }
 
-std::unique_ptr<Model> finish_application(const std::string& model_name, const SymbolicTensor& inputs, SymbolicTensor x,
-                         const ApplicationOptions& options) {
+std::unique_ptr<Model> application_by_name(const std::string& name, const ApplicationOptions& options) {
+  return get_application(name).build(options);
+}
+
+namespace detail {
+
+SymbolicTensor application_input(const Application& application, const ApplicationOptions& options) {
+  const std::string& keras_name = application.keras_name;
+  if (options.include_top)
+    throw Error(keras_name + ": include_top=true is not provided; use the convolutional base");
+  Shape shape = options.input_shape.value_or(
+      Shape{application.default_size.height, application.default_size.width, 3});
+  const int64_t minimum = application.minimum_size;
+  if (shape.size() != 3 || shape[2] != 3 || shape[0] < minimum || shape[1] < minimum)
+    throw Error(keras_name + " needs an input of at least " + std::to_string(minimum) + "x" +
+                std::to_string(minimum) + " with 3 channels, got " + shape_to_string(shape));
+  return Input(shape, "input_1");
+}
+
+std::unique_ptr<Model> finish_application(const Application& application, const SymbolicTensor& inputs,
+                                          SymbolicTensor x, const ApplicationOptions& options) {
   if (options.pooling == "avg") x = GlobalAveragePooling2D()(x);
   else if (options.pooling == "max") x = GlobalMaxPooling2D()(x);
   else if (options.pooling != "none" && !options.pooling.empty())
     throw Error("pooling must be none, avg or max, not '" + options.pooling + "'");
-  auto model = std::make_unique<Model>(inputs, x, model_name, options.seed);
-  std::string weights = resolve_weights(model_name, options.weights);
+  auto model = std::make_unique<Model>(inputs, x, application.name, options.seed);
+  std::string weights = resolve_weights(application.name, options.weights);
   if (weights != "random") model->load_weights(weights);
   return model;
 }
 
-std::unique_ptr<Model> application_by_name(const std::string& name, const ApplicationOptions& options) {
-  if (name == "vgg16") return VGG16(options);
-  if (name == "squeezenet") return SqueezeNet(options);
-  throw Error("unknown model '" + name + "' (choose vgg16 or squeezenet)");
-}
-
+}  // namespace detail
 }  // namespace bottleneck

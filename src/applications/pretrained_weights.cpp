@@ -6,40 +6,14 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "bottleneck/atomic_file.hpp"
 #include "bottleneck/error.hpp"
+#include "bottleneck/file_hash.hpp"
 #include "bottleneck/interrupt.hpp"
-#include "core/atomic_file.hpp"
-#include "io/file_hash.hpp"
 
-namespace bottleneck {
+namespace bottleneck::detail {
 
 namespace fs = std::filesystem;
-
-const PublishedWeights& vgg16_imagenet_notop() {
-  static const PublishedWeights weights{
-      "VGG16 ImageNet notop weights",
-      "vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5",
-      {"https://storage.googleapis.com/tensorflow/keras-applications/vgg16/"
-       "vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5",
-       "https://github.com/fchollet/deep-learning-models/releases/download/v0.1/"
-       "vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5"},
-      "6d6bbae143d832006294945121d1f1fc",
-      "",
-      58889256};
-  return weights;
-}
-
-const PublishedWeights& squeezenet_imagenet_notop() {
-  static const PublishedWeights weights{
-      "SqueezeNet v1.1 ImageNet notop weights",
-      "squeezenet_weights_tf_dim_ordering_tf_kernels_notop.h5",
-      {"https://github.com/DeepCognition/keras-squeezenet/releases/download/v0.4/"
-       "squeezenet_weights_tf_dim_ordering_tf_kernels_notop.h5"},
-      "",
-      "17154246284f555591549ac2c83e127abfbf4307dc4b0060fdaa2931d0fa38da",
-      3002560};
-  return weights;
-}
 
 namespace {
 fs::path home_dir() {
@@ -114,4 +88,4 @@ std::string pretrained_weights_path(const PublishedWeights& w) {
   throw Error(w.description + " are not cached and could not be downloaded (" + why + "): " + hint);
 }
 
-}  // namespace bottleneck
+}  // namespace bottleneck::detail

@@ -3,11 +3,10 @@
 // pool5, fire6-9. A fire module squeezes with 1x1 convolutions, then concatenates 1x1 and
 // 3x3 expansions.
 #include "applications/application_builder.hpp"
-#include "bottleneck/error.hpp"
-#include "bottleneck/layers/convolutional.hpp"
-#include "bottleneck/layers/core.hpp"
-#include "bottleneck/layers/merging.hpp"
-#include "bottleneck/layers/pooling.hpp"
+#include "bottleneck/layers/activation.hpp"
+#include "bottleneck/layers/concatenate.hpp"
+#include "bottleneck/layers/conv2d.hpp"
+#include "bottleneck/layers/max_pooling2d.hpp"
 
 namespace bottleneck {
 
@@ -28,13 +27,34 @@ SymbolicTensor pool(SymbolicTensor x, const std::string& name) {
 }
 }  // namespace
 
-std::unique_ptr<Model> SqueezeNet(const ApplicationOptions& options) {
-  if (options.include_top) throw Error("SqueezeNet: include_top=true is not provided; use the convolutional base");
-  Shape shape = options.input_shape.value_or(Shape{227, 227, 3});
-  if (shape.size() != 3 || shape[2] != 3 || shape[0] < 32 || shape[1] < 32)
-    throw Error("SqueezeNet needs an input of at least 32x32 with 3 channels, got " + shape_to_string(shape));
+namespace detail {
 
-  SymbolicTensor inputs = Input(shape, "input_1");
+// The network's record, listed in application_registry.cpp.
+const Application& squeezenet_application() {
+  static const Application application{
+      .name = "squeezenet",
+      .keras_name = "SqueezeNet",
+      .build = SqueezeNet,
+      .default_size = {227, 227},
+      .minimum_size = 32,
+      .preprocess = "caffe",
+      .imagenet = PublishedWeights{"SqueezeNet v1.1 ImageNet notop weights",
+                                   "squeezenet_weights_tf_dim_ordering_tf_kernels_notop.h5",
+                                   {"https://github.com/DeepCognition/keras-squeezenet/releases/download/v0.4/"
+                                    "squeezenet_weights_tf_dim_ordering_tf_kernels_notop.h5"},
+                                   "",
+                                   "17154246284f555591549ac2c83e127abfbf4307dc4b0060fdaa2931d0fa38da",
+                                   3002560},
+      .fine_tuning_cut = "fire9/squeeze1x1",
+  };
+  return application;
+}
+
+}  // namespace detail
+
+std::unique_ptr<Model> SqueezeNet(const ApplicationOptions& options) {
+  const Application& application = detail::squeezenet_application();
+  SymbolicTensor inputs = detail::application_input(application, options);
   SymbolicTensor x = Conv2D(64, {.stride_h = 2, .stride_w = 2, .name = "conv1"})(inputs);
   x = Activation("relu", "relu_conv1")(x);
   x = pool(x, "pool1");
@@ -48,7 +68,7 @@ std::unique_ptr<Model> SqueezeNet(const ApplicationOptions& options) {
   x = fire_module(x, 7, 48, 192);
   x = fire_module(x, 8, 64, 256);
   x = fire_module(x, 9, 64, 256);
-  return finish_application("squeezenet", inputs, x, options);
+  return detail::finish_application(application, inputs, x, options);
 }
 
 }  // namespace bottleneck

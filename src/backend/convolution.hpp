@@ -38,8 +38,8 @@ public:
   Tensor forward(const Tensor& x, const Tensor& kernel, const Tensor& bias, bool training);
 
   // After a training forward: adds dL/dkernel and dL/dbias into the given tensors and,
-  // when asked, returns dL/dx. `output` and `output_gradient` are the forward's result and
-  // the gradient arriving at it (before the fused ReLU, which is undone here).
+  // when asked, returns dL/dx. `output_gradient` is the gradient arriving at the forward's
+  // result; with a fused ReLU it is masked by the saved output first.
   Tensor backward(const Tensor& output_gradient, const Tensor& kernel, Tensor* kernel_gradient,
                   Tensor* bias_gradient, bool need_input_gradient);
 

@@ -6,9 +6,9 @@
 
 #include <filesystem>
 
-#include "bottleneck/directory_batches.hpp"
 #include "bottleneck/error.hpp"
-#include "bottleneck/model.hpp"
+#include "bottleneck/saving.hpp"
+#include "bottleneck/training/data_adapters/directory_batches.hpp"
 #include "cli/command.hpp"
 #include "cli/feature_folder.hpp"
 #include "cli/image_model_input.hpp"
@@ -35,7 +35,7 @@ void run_evaluate(const EvaluateSettings& s) {
     FeatureFolder folder = read_feature_folder(s.dir, /*labels_required=*/true);
     figures = model->evaluate(folder.features, targets_for(*model, folder.labels, s.dir), s.batch_size, s.quiet ? 0 : 1);
   } else {
-    DirectoryIterator images = images_for(*model, s.images, s.dir, class_mode_for(*model), s.batch_size);
+    DirectoryIterator images = image_model_input(*model, s.images).flow_from_directory(s.dir, class_mode_for(*model), s.batch_size);
     if (images.class_names().empty()) throw Error(s.dir + " has no class subfolders to take labels from");
     DirectoryBatches batches(images);
     figures = model->evaluate(batches, s.quiet ? 0 : 1);
@@ -60,8 +60,9 @@ void setup_evaluate(CLI::App& app) {
       ->required();
   cmd->add_option("--target-size", s->images.target_size, "HxW of the images (default: the model's input)");
   cmd->add_option("--interpolation", s->images.interpolation, "resizing filter for images")->capture_default_str();
-  cmd->add_option("--preprocess", s->images.preprocess, "caffe, tf, torch, rescale=F or none, for images")
-      ->capture_default_str();
+  cmd->add_option("--preprocess", s->images.preprocess,
+                  "caffe, tf, torch, rescale=F or none, for images (default: " + preprocessing_for(s->images).to_string() +
+                      ")");
   cmd->add_option("--batch-size", s->batch_size)->capture_default_str();
   cmd->add_flag("-q,--quiet", s->quiet, "no progress bar");
   cmd->callback([s] { run_evaluate(*s); });

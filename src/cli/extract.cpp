@@ -7,18 +7,18 @@
 #include <fstream>
 
 #include "bottleneck/applications.hpp"
+#include "bottleneck/atomic_file.hpp"
 #include "bottleneck/data.hpp"
 #include "bottleneck/error.hpp"
-#include "bottleneck/feature_extraction.hpp"
+#include "bottleneck/file_hash.hpp"
 #include "bottleneck/image.hpp"
 #include "bottleneck/interrupt.hpp"
 #include "bottleneck/npy.hpp"
 #include "bottleneck/preprocessing.hpp"
+#include "bottleneck/progress.hpp"
+#include "bottleneck/transfer/feature_extraction.hpp"
 #include "cli/command.hpp"
 #include "cli/model_input_options.hpp"
-#include "core/atomic_file.hpp"
-#include "core/progress.hpp"
-#include "io/file_hash.hpp"
 
 namespace bottleneck::cli {
 
@@ -111,20 +111,14 @@ private:
 
 ExtractedRows extract_image(const ExtractSettings& s, Model& model, const ResolvedModelInput& input,
                             const StagingFolder& staging) {
-  Tensor x = expand_dims(img_to_array(load_img(s.input, input.target_size, input.interpolation)), 0);
-  input.preprocessing.apply(x);
-  Tensor features = model.predict(x);
+  Tensor features = model.predict(input.load_image_batch(s.input));
   save_npy(staging / "features.npy", features);
   return {{fs::path(s.input).filename().string()}, {}, {}, {}, features.shape()};
 }
 
 ExtractedRows extract_directory(const ExtractSettings& s, Model& model, const ResolvedModelInput& input,
                                 const std::string& run_id, const StagingFolder& staging) {
-  ImageDataGenerator generator({.preprocessing = input.preprocessing});
-  DirectoryIterator iterator = generator.flow_from_directory(
-      s.input, {.target_size = input.target_size, .class_mode = ClassMode::sparse, .batch_size = s.batch_size,
-                .shuffle = false, .interpolation = input.interpolation});
-  if (iterator.samples() == 0) throw Error("no images found in " + s.input);
+  DirectoryIterator iterator = input.flow_from_directory(s.input, ClassMode::sparse, s.batch_size);
   Progress progress("extract", iterator.samples(), "images", s.quiet);
   progress.note(iterator.found_message());
   if (staging.discarded_run())

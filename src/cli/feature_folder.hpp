@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "bottleneck/model.hpp"
+#include "bottleneck/models/model.hpp"
 
 namespace bottleneck::cli {
 

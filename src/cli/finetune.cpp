@@ -6,15 +6,16 @@
 #include <optional>
 
 #include "bottleneck/applications.hpp"
-#include "bottleneck/augmentation.hpp"
+#include "bottleneck/atomic_file.hpp"
+#include "bottleneck/data/augmentation.hpp"
 #include "bottleneck/error.hpp"
-#include "bottleneck/fine_tuning.hpp"
+#include "bottleneck/progress.hpp"
+#include "bottleneck/saving.hpp"
+#include "bottleneck/transfer/fine_tuning.hpp"
 #include "cli/command.hpp"
 #include "cli/image_model_input.hpp"
 #include "cli/model_input_options.hpp"
 #include "cli/optimizer_options.hpp"
-#include "core/atomic_file.hpp"
-#include "core/progress.hpp"
 
 namespace bottleneck::cli {
 
@@ -40,10 +41,6 @@ struct FinetuneSettings {
   bool horizontal_flip = false, vertical_flip = false;
   std::string fill_mode = "nearest";
 };
-
-std::string default_trainable_from(const std::string& model) {
-  return model == "squeezenet" ? "fire9/squeeze1x1" : "block5_conv1";
-}
 
 void run_finetune(const FinetuneSettings& s) {
   if (s.epochs <= 0) throw Error("--epochs must be positive");
@@ -103,7 +100,7 @@ void run_finetune(const FinetuneSettings& s) {
                      .on_skip = [&](const SkippedFile& f) { progress.note("skipped " + f.filename + ": " + f.error); }},
       .log = say};
   History history =
-      fine_tune(model, s.trainable_from.empty() ? default_trainable_from(s.model.model) : s.trainable_from, train,
+      fine_tune(model, s.trainable_from.empty() ? get_application(s.model.model).fine_tuning_cut : s.trainable_from, train,
                 val ? &*val : nullptr, options);
   model.save(staged_model);
   if (!s.history_csv.empty()) history.save_csv(staged_history);
@@ -119,7 +116,8 @@ void setup_finetune(CLI::App& app) {
   cmd->add_option("-o,--output", s->output, "the fine-tuned model, base and head (.h5, Keras layout)")->required();
   add_model_input_options(*cmd, s->model);
   cmd->add_option("--trainable-from", s->trainable_from,
-                  "first layer to train (default: block5_conv1 for vgg16, fire9/squeeze1x1 for squeezenet)");
+                  "first layer to train (default: the network's top block: " +
+                      for_each_application([](const Application& a) { return a.fine_tuning_cut; }) + ")");
   add_optimizer_options(*cmd, s->optimizer);
   cmd->add_option("--epochs", s->epochs)->capture_default_str();
   cmd->add_option("--batch-size", s->batch_size)->capture_default_str();

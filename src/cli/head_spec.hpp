@@ -5,7 +5,7 @@
 #include <memory>
 #include <string>
 
-#include "bottleneck/model.hpp"
+#include "bottleneck/models/sequential.hpp"
 
 namespace bottleneck::cli {
 

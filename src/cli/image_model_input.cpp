@@ -1,7 +1,6 @@
 #include "cli/image_model_input.hpp"
 
 #include "bottleneck/error.hpp"
-#include "bottleneck/preprocessing.hpp"
 
 namespace bottleneck::cli {
 
@@ -16,19 +15,19 @@ ClassMode class_mode_for(const Model& model) {
                                                                                         : ClassMode::categorical;
 }
 
-DirectoryIterator images_for(const Model& model, const ModelInputOptions& options, const std::string& dir,
-                             ClassMode class_mode, int batch_size) {
+ResolvedModelInput image_model_input(const Model& model, const ModelInputOptions& options) {
   const Shape input = model.input_shape();
-  TargetSize size{static_cast<int>(input[0]), static_cast<int>(input[1])};
+  ResolvedModelInput resolved;
+  resolved.target_size = {static_cast<int>(input[0]), static_cast<int>(input[1])};
   if (!options.target_size.empty()) {
     TargetSize asked = parse_target_size(options.target_size);
-    if (asked.height != size.height || asked.width != size.width)
-      throw Error("the model takes " + std::to_string(size.height) + "x" + std::to_string(size.width) +
+    if (asked.height != resolved.target_size.height || asked.width != resolved.target_size.width)
+      throw Error("the model takes " + std::to_string(input[0]) + "x" + std::to_string(input[1]) +
                   " images, not --target-size " + options.target_size);
   }
-  ImageDataGenerator generator({.preprocessing = Preprocessing::parse(options.preprocess)});
-  return generator.flow_from_directory(dir, {.target_size = size, .class_mode = class_mode, .batch_size = batch_size,
-                                             .shuffle = false, .interpolation = parse_interpolation(options.interpolation)});
+  resolved.interpolation = parse_interpolation(options.interpolation);
+  resolved.preprocessing = preprocessing_for(options);
+  return resolved;
 }
 
 }  // namespace bottleneck::cli

@@ -3,8 +3,8 @@
 // of images: how the images are read for it, and the targets its loss expects.
 #include <string>
 
-#include "bottleneck/data.hpp"
-#include "bottleneck/model.hpp"
+#include "bottleneck/data/image_data_generator.hpp"
+#include "bottleneck/models/model.hpp"
 #include "cli/model_input_options.hpp"
 
 namespace bottleneck::cli {
@@ -16,9 +16,8 @@ bool takes_images(const Model& model);
 // sparse loss, categorical otherwise.
 ClassMode class_mode_for(const Model& model);
 
-// The images of `dir` (class subfolders, or a flat folder) at the model's input size, read
-// and preprocessed as `options` say; --target-size, when given, must agree with the model.
-DirectoryIterator images_for(const Model& model, const ModelInputOptions& options, const std::string& dir,
-                             ClassMode class_mode, int batch_size);
+// How images are read for a model that starts at the image: at its input size, filtered and
+// preprocessed as `options` say; --target-size, when given, must agree with the model.
+ResolvedModelInput image_model_input(const Model& model, const ModelInputOptions& options);
 
 }  // namespace bottleneck::cli

@@ -12,7 +12,6 @@
 
 #include "bottleneck/weights_file.hpp"
 #include "cli/command.hpp"
-#include "io/hdf5_file.hpp"
 
 namespace bottleneck::cli {
 
@@ -54,46 +53,15 @@ void print_environment() {
   const std::string commit = dnnl->hash && std::string(dnnl->hash) != "N/A" ? std::string(" (") + dnnl->hash + ")" : "";
   std::printf("oneDNN %d.%d.%d%s\n", dnnl->major, dnnl->minor, dnnl->patch, commit.c_str());
   std::printf("CPU ISA (oneDNN): %s\n", cpu_isa_name(dnnl::get_effective_cpu_isa()).c_str());
-  std::printf("HDF5 %s\n", hdf5::library_version().c_str());
+  std::printf("HDF5 %s\n", hdf5_library_version().c_str());
   std::printf("libjpeg-turbo %s\n", jpeg_version().c_str());
   std::printf("libpng %s\n", png_get_libpng_ver(nullptr));
   std::printf("libtiff %s\n", tiff_version().c_str());
   std::printf("threads: %d\n", omp_get_max_threads());
 }
 
-// 14714688 -> "14,714,688", as Keras' summary prints counts.
-std::string with_thousands(int64_t n) {
-  std::string digits = std::to_string(n), out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return out;
-}
-
 void print_weights_file(const std::string& path) {
-  const WeightsFile file = read_weights_file(path);
-  int64_t parameters = 0;
-  size_t weighted = 0;
-  std::string lines;
-  for (const LayerWeights& layer : file.layers) {
-    if (layer.variables.empty()) continue;
-    ++weighted;
-    lines += "  " + layer.name;
-    for (const WeightVariable& variable : layer.variables) {
-      lines += "  " + variable.name + " " + shape_to_string(variable.value.shape());
-      parameters += variable.value.size();
-    }
-    lines += "\n";
-  }
-  std::printf("file: %s\n", path.c_str());
-  std::printf("format: %s\n", file.format.c_str());
-  std::printf("keras_version: %s\n", file.keras_version.empty() ? "(none)" : file.keras_version.c_str());
-  std::printf("backend: %s\n", file.backend.empty() ? "(none)" : file.backend.c_str());
-  if (file.model_config) std::printf("model_config: %zu bytes of JSON\n", file.model_config->size());
-  std::printf("layers: %zu, with weights: %zu\n", file.layers.size(), weighted);
-  std::fputs(lines.c_str(), stdout);
-  std::printf("Total params: %s\n", with_thousands(parameters).c_str());
+  std::printf("file: %s\n%s", path.c_str(), read_weights_file(path).summary().c_str());
 }
 
 void setup_info(CLI::App& app) {

@@ -1,35 +1,50 @@
 #pragma once
 // The options every command that runs a base network on images shares (extract, predict,
 // finetune): which network and weights, and how images become its input.
+#include <functional>
 #include <string>
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include "bottleneck/applications.hpp"
+#include "bottleneck/data/directory_iterator.hpp"
 #include "bottleneck/image.hpp"
 #include "bottleneck/preprocessing.hpp"
 
 namespace bottleneck::cli {
 
 struct ModelInputOptions {
-  std::string model = "vgg16";
+  std::string model = applications().front()->name;
   std::string weights = "imagenet";
   std::string target_size;  // empty: the model's default
   std::string interpolation = "nearest";
-  std::string preprocess = "caffe";
+  std::string preprocess;  // empty: the network's preprocess_input mode
   std::string pooling = "none";
 };
 
 void add_model_input_options(CLI::App& command, ModelInputOptions& options);
+
+// "<name> <describe(record)>" for every network, comma-separated: per-network defaults for
+// --help texts.
+std::string for_each_application(const std::function<std::string(const Application&)>& describe);
 
 struct ResolvedModelInput {
   TargetSize target_size;
   Interpolation interpolation;
   Preprocessing preprocessing;
   ApplicationOptions application;  // weights resolved to a file path (or "random")
+
+  // One image as the network's input, a batch of one: load_img, img_to_array, expand_dims,
+  // preprocess_input.
+  Tensor load_image_batch(const std::string& path) const;
+  // A folder's images (class subfolders, or flat) in Keras' order, unshuffled; an Error
+  // when it holds none.
+  DirectoryIterator flow_from_directory(const std::string& dir, ClassMode class_mode, int batch_size) const;
 };
 ResolvedModelInput resolve_model_input(const ModelInputOptions& options);
+// --preprocess, or the network's preprocess_input mode when not given.
+Preprocessing preprocessing_for(const ModelInputOptions& options);
 
 // What meta.json records about the network and its input: model, weights file and sha256,
 // input size, interpolation, preprocessing, pooling.

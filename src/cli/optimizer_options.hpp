@@ -6,7 +6,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include "bottleneck/optimizers.hpp"
+#include "bottleneck/training/optimizers.hpp"
 
 namespace bottleneck::cli {
 

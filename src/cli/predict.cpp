@@ -6,10 +6,10 @@
 
 #include "bottleneck/applications.hpp"
 #include "bottleneck/data.hpp"
-#include "bottleneck/directory_batches.hpp"
 #include "bottleneck/error.hpp"
 #include "bottleneck/image.hpp"
-#include "bottleneck/model.hpp"
+#include "bottleneck/saving.hpp"
+#include "bottleneck/training/data_adapters/directory_batches.hpp"
 #include "cli/command.hpp"
 #include "cli/feature_folder.hpp"
 #include "cli/image_model_input.hpp"
@@ -43,14 +43,10 @@ Predictions predict_features(Model& head, const std::string& dir, int batch_size
 
 // A model from `finetune` starts at the image: no separate base network.
 Predictions predict_with_image_model(Model& model, const PredictSettings& s) {
-  if (!fs::is_directory(s.input)) {
-    const Shape in = model.input_shape();
-    Tensor x = expand_dims(img_to_array(load_img(s.input, TargetSize{static_cast<int>(in[0]), static_cast<int>(in[1])}, parse_interpolation(s.base.interpolation))), 0);
-    Preprocessing::parse(s.base.preprocess).apply(x);
-    return {{fs::path(s.input).filename().string()}, model.predict(x)};
-  }
-  DirectoryIterator images = images_for(model, s.base, s.input, ClassMode::none, s.batch_size);
-  if (images.samples() == 0) throw Error("no images found in " + s.input);
+  const ResolvedModelInput input = image_model_input(model, s.base);
+  if (!fs::is_directory(s.input))
+    return {{fs::path(s.input).filename().string()}, model.predict(input.load_image_batch(s.input))};
+  DirectoryIterator images = input.flow_from_directory(s.input, ClassMode::none, s.batch_size);
   DirectoryBatches batches(images);
   Predictions result;
   std::vector<Tensor> parts;
@@ -70,16 +66,9 @@ Predictions predict_images(Model& head, const PredictSettings& s) {
     throw Error("the base network gives features of shape " + shape_to_string(base->output_shape()) + " but " +
                 s.model_path + " expects " + shape_to_string(head.input_shape()) +
                 " (check --model, --target-size and --pooling)");
-  if (!fs::is_directory(s.input)) {
-    Tensor x = expand_dims(img_to_array(load_img(s.input, input.target_size, input.interpolation)), 0);
-    input.preprocessing.apply(x);
-    return {{fs::path(s.input).filename().string()}, head.predict(base->predict(x))};
-  }
-  ImageDataGenerator generator({.preprocessing = input.preprocessing});
-  DirectoryIterator iterator = generator.flow_from_directory(
-      s.input, {.target_size = input.target_size, .class_mode = ClassMode::none, .batch_size = s.batch_size,
-                .shuffle = false, .interpolation = input.interpolation});
-  if (iterator.samples() == 0) throw Error("no images found in " + s.input);
+  if (!fs::is_directory(s.input))
+    return {{fs::path(s.input).filename().string()}, head.predict(base->predict(input.load_image_batch(s.input)))};
+  DirectoryIterator iterator = input.flow_from_directory(s.input, ClassMode::none, s.batch_size);
   Predictions result;
   std::vector<Tensor> parts;
   BatchPrefetcher prefetcher(iterator);

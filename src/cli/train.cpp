@@ -3,13 +3,13 @@
 // as a Keras model file.
 #include <optional>
 
+#include "bottleneck/atomic_file.hpp"
 #include "bottleneck/error.hpp"
-#include "bottleneck/model.hpp"
+#include "bottleneck/saving.hpp"
 #include "cli/command.hpp"
 #include "cli/feature_folder.hpp"
 #include "cli/head_spec.hpp"
 #include "cli/optimizer_options.hpp"
-#include "core/atomic_file.hpp"
 
 namespace bottleneck::cli {
 

@@ -1,4 +1,4 @@
-#include "core/atomic_file.hpp"
+#include "bottleneck/atomic_file.hpp"
 
 #include <sys/stat.h>
 #include <unistd.h>

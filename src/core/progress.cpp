@@ -1,4 +1,4 @@
-#include "core/progress.hpp"
+#include "bottleneck/progress.hpp"
 
 #include <unistd.h>
 

@@ -9,7 +9,7 @@
 #include <optional>
 #include <string>
 
-#include "bottleneck/augmentation.hpp"
+#include "bottleneck/data/augmentation.hpp"
 #include "bottleneck/error.hpp"
 
 namespace bottleneck {

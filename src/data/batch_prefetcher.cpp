@@ -7,7 +7,7 @@
 #include <mutex>
 #include <thread>
 
-#include "bottleneck/data.hpp"
+#include "bottleneck/data/batch_prefetcher.hpp"
 #include "bottleneck/error.hpp"
 
 namespace bottleneck {

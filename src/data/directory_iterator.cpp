@@ -4,7 +4,7 @@
 #include <cstring>
 #include <random>
 
-#include "bottleneck/data.hpp"
+#include "bottleneck/data/directory_iterator.hpp"
 #include "bottleneck/error.hpp"
 
 namespace bottleneck {

@@ -7,9 +7,10 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <optional>
 #include <system_error>
 
-#include "bottleneck/data.hpp"
+#include "bottleneck/data/directory_listing.hpp"
 #include "bottleneck/error.hpp"
 
 namespace bottleneck {

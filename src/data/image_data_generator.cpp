@@ -5,7 +5,8 @@
 #include <cmath>
 #include <random>
 
-#include "bottleneck/data.hpp"
+#include "bottleneck/data/directory_iterator.hpp"
+#include "bottleneck/data/image_data_generator.hpp"
 #include "bottleneck/error.hpp"
 
 namespace bottleneck {

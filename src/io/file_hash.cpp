@@ -1,4 +1,4 @@
-#include "io/file_hash.hpp"
+#include "bottleneck/file_hash.hpp"
 
 #include <openssl/evp.h>
 

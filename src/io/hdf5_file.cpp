@@ -439,11 +439,15 @@ void File::write_image() const {
   if (!ok) throw Error("cannot write " + display_path_ + ": " + std::strerror(error ? error : EIO));
 }
 
-std::string library_version() {
-  silence_hdf5();
+}  // namespace bottleneck::hdf5
+
+namespace bottleneck {
+
+std::string hdf5_library_version() {
+  hdf5::silence_hdf5();
   unsigned major = 0, minor = 0, release = 0;
   H5get_libversion(&major, &minor, &release);
   return std::to_string(major) + "." + std::to_string(minor) + "." + std::to_string(release);
 }
 
-}  // namespace bottleneck::hdf5
+}  // namespace bottleneck

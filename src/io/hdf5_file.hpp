@@ -124,7 +124,4 @@ private:
   std::string write_path_;  // empty when read-only
 };
 
-// "1.10.8"
-std::string library_version();
-
 }  // namespace bottleneck::hdf5

@@ -12,8 +12,8 @@
 #include <limits>
 #include <regex>
 
+#include "bottleneck/atomic_file.hpp"
 #include "bottleneck/error.hpp"
-#include "core/atomic_file.hpp"
 
 namespace bottleneck {
 
@@ -37,7 +37,8 @@ size_t item_size(const std::string& descr) {
   return 0;
 }
 
-// Parses the Python-literal dict of a .npy header strictly: exactly the three keys numpy writes.
+// Parses the Python-literal dict of a .npy header: the three keys numpy writes (descr,
+// fortran_order, shape) must be there with valid values; other keys are ignored.
 Header parse_header(const std::string& text, const std::string& path) {
   static const std::regex descr_re(R"('descr'\s*:\s*'([^']*)')");
   static const std::regex order_re(R"('fortran_order'\s*:\s*(True|False))");

@@ -5,9 +5,9 @@
 #include <utility>
 
 #include "bottleneck/error.hpp"
-#include "bottleneck/weights_file.hpp"
+#include "io/weights_assign.hpp"
 
-namespace bottleneck {
+namespace bottleneck::detail {
 
 namespace {
 
@@ -73,4 +73,4 @@ size_t assign_weights(const WeightsFile& file, const std::vector<WeightTarget>& 
   return pairs.size();
 }
 
-}  // namespace bottleneck
+}  // namespace bottleneck::detail

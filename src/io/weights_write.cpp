@@ -5,16 +5,15 @@
 #include <algorithm>
 #include <set>
 
+#include "bottleneck/atomic_file.hpp"
 #include "bottleneck/error.hpp"
 #include "bottleneck/weights_file.hpp"
-#include "core/atomic_file.hpp"
 #include "io/hdf5_file.hpp"
 
 namespace bottleneck {
 
 namespace {
 
-constexpr const char* written_keras_version = "2.4.0";
 constexpr const char* written_backend = "tensorflow";
 // Keras' HDF5_OBJECT_HEADER_LIMIT: the most bytes it puts in one attribute.
 constexpr size_t attribute_limit = 64512;

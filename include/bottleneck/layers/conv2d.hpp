@@ -1,0 +1,51 @@
+#pragma once
+// keras.layers.Conv2D: channels_last, kernels (height, width, in, out), oneDNN underneath.
+#include <memory>
+#include <string>
+
+#include "bottleneck/layers/layer.hpp"
+
+namespace bottleneck {
+
+namespace backend {
+class Convolution;
+}
+
+struct Conv2DOptions {
+  int64_t kernel_h = 3, kernel_w = 3;
+  int64_t stride_h = 1, stride_w = 1;
+  std::string padding = "valid";     // "valid" or "same"
+  std::string activation = "linear";  // "linear" or "relu" (fused into the convolution)
+  bool use_bias = true;
+  std::string name;  // empty: Keras' automatic name (conv2d, conv2d_1, ...)
+};
+
+class Conv2DLayer : public Layer {
+public:
+  Conv2DLayer(int64_t filters, Conv2DOptions options);
+  ~Conv2DLayer() override;
+
+  std::string class_name() const override { return "Conv2D"; }
+  Shape compute_output_shape(const std::vector<Shape>& input_shapes) const override;
+  void build(const std::vector<Shape>& input_shapes, Rng& rng) override;
+  Tensor forward(const std::vector<Tensor>& inputs, bool training) override;
+  std::vector<Tensor> backward(const Tensor& output_gradient, bool need_input_gradients) override;
+  std::vector<Parameter*> parameters() override;
+  nlohmann::json get_config() const override;
+  static LayerPtr from_config(const nlohmann::json& config);
+
+  Parameter& kernel() { return kernel_; }
+  Parameter& bias() { return bias_; }
+
+private:
+  int64_t filters_;
+  Conv2DOptions options_;
+  Parameter kernel_{"kernel", {}, {}};
+  Parameter bias_{"bias", {}, {}};
+  std::unique_ptr<backend::Convolution> convolution_;
+};
+
+// Conv2D(64, {.kernel_h = 3, .kernel_w = 3, .padding = "same", .activation = "relu", .name = "block1_conv1"})
+LayerHandle<Conv2DLayer> Conv2D(int64_t filters, Conv2DOptions options = {});
+
+}  // namespace bottleneck

@@ -1,0 +1,27 @@
+#pragma once
+// What the global pooling layers share (Keras' BaseGlobalPooling): each channel's whole
+// feature map reduced to one value, (h, w, C) -> (C).
+#include <memory>
+#include <string>
+
+#include "bottleneck/layers/pooling2d.hpp"
+
+namespace bottleneck {
+
+class GlobalPooling2DLayer : public Layer {
+public:
+  ~GlobalPooling2DLayer() override;
+
+  Shape compute_output_shape(const std::vector<Shape>& input_shapes) const override;
+  Tensor forward(const std::vector<Tensor>& inputs, bool training) override;
+  std::vector<Tensor> backward(const Tensor& output_gradient, bool need_input_gradients) override;
+  nlohmann::json get_config() const override;  // data_format
+
+protected:
+  GlobalPooling2DLayer(PoolingReduction reduction, std::string name);
+
+private:
+  std::unique_ptr<backend::Pooling> pooling_;
+};
+
+}  // namespace bottleneck

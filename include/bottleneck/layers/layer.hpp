@@ -1,0 +1,126 @@
+#pragma once
+// The Layer base class and the symbolic tensors of Keras' functional API:
+//   auto inputs = Input({7, 11, 512});
+//   auto x = Flatten()(inputs);
+//   x = Dense(256, "relu")(x);
+//   Model model(inputs, Dense(1, "sigmoid")(x));
+#include <functional>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "bottleneck/tensor.hpp"
+
+namespace bottleneck {
+
+using Rng = std::mt19937_64;
+
+// A weight of a layer with its gradient (same shape). backward() adds into `gradient`; the
+// optimizer zeroes it after each update, so it is all zeros between training steps.
+struct Parameter {
+  std::string name;  // Keras' variable name within the layer: "kernel", "bias"
+  Tensor value;
+  Tensor gradient;
+};
+
+class Layer {
+public:
+  // `name` must be final: factories pass Keras' automatic name (dense, dense_1, ...) when
+  // the user gave none, so layers are named when created, as in Keras.
+  explicit Layer(std::string name) : name_(std::move(name)) {}
+  virtual ~Layer() = default;
+  Layer(const Layer&) = delete;
+  Layer& operator=(const Layer&) = delete;
+
+  virtual std::string class_name() const = 0;  // Keras' class name: "Dense", "Conv2D", ...
+  const std::string& name() const { return name_; }
+  void set_name(std::string name) { name_ = std::move(name); }
+  bool trainable = true;
+
+  // Shapes here exclude the batch axis, as Keras' input_shape does.
+  virtual Shape compute_output_shape(const std::vector<Shape>& input_shapes) const = 0;
+  // Keras' build(): creates the weights for these input shapes, initialised from `rng`. The
+  // default only records that the layer is built (layers without weights).
+  virtual void build(const std::vector<Shape>& input_shapes, Rng& rng);
+  bool built() const { return built_; }
+
+  // Forward pass over a batch. With training=true (and backward_follows) the layer keeps what
+  // backward() needs.
+  virtual Tensor forward(const std::vector<Tensor>& inputs, bool training) = 0;
+  // Given dLoss/dOutput of the last training forward: adds the parameter gradients (when
+  // trainable) and returns dLoss/dInput for each input (empty tensors unless asked for).
+  // The default throws: the layer cannot be trained through.
+  virtual std::vector<Tensor> backward(const Tensor& output_gradient, bool need_input_gradients);
+
+  // Keras' weights order (kernel before bias); empty for layers without weights.
+  virtual std::vector<Parameter*> parameters() { return {}; }
+  int64_t count_params();
+  // Keras' get_config(): what model_config stores for this layer. The default holds name,
+  // trainable and dtype; layers add their own fields.
+  virtual nlohmann::json get_config() const;
+
+protected:
+  bool built_ = false;
+  // Set by Model before each training forward: false when no backward() will follow (a frozen
+  // part of the network with nothing trainable before it), so the layer need not keep its inputs.
+  bool backward_follows = true;
+
+private:
+  friend class Model;
+  std::string name_;
+};
+
+using LayerPtr = std::shared_ptr<Layer>;
+
+// A placeholder in the functional API: the node that produced it and its shape without the
+// batch axis.
+struct SymbolicNode;
+class SymbolicTensor {
+public:
+  SymbolicTensor() = default;
+  explicit SymbolicTensor(std::shared_ptr<SymbolicNode> node) : node_(std::move(node)) {}
+  const Shape& shape() const;
+  const std::shared_ptr<SymbolicNode>& node() const { return node_; }
+
+private:
+  std::shared_ptr<SymbolicNode> node_;
+};
+
+struct SymbolicNode {
+  LayerPtr layer;                      // an InputLayer for Input()
+  std::vector<SymbolicTensor> inputs;  // what the layer was called on; empty for an Input
+  Shape shape;                         // output shape without the batch axis
+};
+
+// Calls `layer` on symbolic inputs: checks the shapes and records the node. Layer handles
+// (below) use this for operator().
+SymbolicTensor call_layer(const LayerPtr& layer, const std::vector<SymbolicTensor>& inputs);
+
+// What the factory functions return (Dense(256, "relu"), Conv2D(...)): a shared handle
+// that can be called on symbolic tensors and converts to LayerPtr for Sequential.
+template <typename L>
+class LayerHandle {
+public:
+  explicit LayerHandle(std::shared_ptr<L> layer) : layer_(std::move(layer)) {}
+  SymbolicTensor operator()(const SymbolicTensor& x) const { return call_layer(layer_, {x}); }
+  SymbolicTensor operator()(const std::vector<SymbolicTensor>& xs) const { return call_layer(layer_, xs); }
+  L* operator->() const { return layer_.get(); }
+  L& operator*() const { return *layer_; }
+  operator LayerPtr() const { return layer_; }
+  const std::shared_ptr<L>& get() const { return layer_; }
+
+private:
+  std::shared_ptr<L> layer_;
+};
+
+// Restarts Keras' automatic layer names (dense, dense_1, ...): keras.backend.clear_session().
+void clear_session();
+
+// Keras' deserialize_keras_object for layers: rebuilds a layer from {"class_name", "config"}
+// as get_config() wrote it (load_model uses this). Throws Error for an unknown class.
+LayerPtr layer_from_config(const nlohmann::json& class_and_config);
+
+}  // namespace bottleneck

@@ -1,0 +1,33 @@
+// The networks the library builds by name: one line each, the record defined in the
+// network's own file.
+#include "bottleneck/applications.hpp"
+#include "bottleneck/error.hpp"
+
+namespace bottleneck {
+
+namespace detail {
+const Application& vgg16_application();
+const Application& squeezenet_application();
+}  // namespace detail
+
+const std::vector<const Application*>& applications() {
+  static const std::vector<const Application*> all{
+      &detail::vgg16_application(),
+      &detail::squeezenet_application(),
+  };
+  return all;
+}
+
+const Application& get_application(const std::string& name) {
+  for (const Application* application : applications())
+    if (application->name == name) return *application;
+  throw Error("unknown model '" + name + "' (choose " + application_names() + ")");
+}
+
+std::string application_names() {
+  std::string names;
+  for (const Application* application : applications()) names += (names.empty() ? "" : ", ") + application->name;
+  return names;
+}
+
+}  // namespace bottleneck

@@ -1,0 +1,180 @@
+#include "bottleneck/transfer/feature_extraction.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "bottleneck/atomic_file.hpp"
+#include "bottleneck/error.hpp"
+#include "bottleneck/file_hash.hpp"
+#include "bottleneck/interrupt.hpp"
+#include "bottleneck/npy.hpp"
+
+namespace bottleneck {
+
+OnError parse_on_error(const std::string& name) {
+  if (name == "skip") return OnError::skip;
+  if (name == "fail") return OnError::fail;
+  throw Error("on-error must be skip or fail, not '" + name + "'");
+}
+
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+// How far an interrupted run got: whole batches only, so a resumed run meets the same
+// batches (and so the same arithmetic) as an uninterrupted one.
+struct Checkpoint {
+  int64_t batches_done = 0;
+  int64_t rows_done = 0;
+  std::vector<SkippedFile> skipped;
+};
+
+// The files (handled or skipped) in the first `batches` batches of the epoch.
+int64_t files_in_batches(const DirectoryIterator& images, int64_t batches) {
+  return std::min(batches * images.batch_size(), images.samples());
+}
+
+// What a checkpoint must have been made for to be continued by this run.
+json run_identity(const DirectoryIterator& images, const Shape& row_shape, const std::string& run_id) {
+  std::string listing;
+  for (int64_t index : images.index_array()) listing += images.filenames()[static_cast<size_t>(index)] + '\n';
+  return {{"images_sha256", text_sha256(listing)},
+          {"batch_size", images.batch_size()},
+          {"row_shape", row_shape},
+          {"run_id", run_id}};
+}
+
+// Names what differs between the identity a checkpoint was made for and this run's.
+std::vector<std::string> identity_differences(const json& recorded, const json& current) {
+  static const std::vector<std::pair<std::string, std::string>> names = {
+      {"images_sha256", "images"}, {"batch_size", "batch size"}, {"row_shape", "model output shape"}};
+  std::vector<std::string> differences;
+  for (const auto& [key, name] : names)
+    if (recorded.value(key, json()) != current.at(key)) differences.push_back(name);
+  const std::string recorded_id = recorded.value("run_id", std::string()), current_id = current.at("run_id");
+  if (recorded_id != current_id) {
+    // A run_id that is a JSON object (the command line's settings) can say which setting changed.
+    const json a = json::parse(recorded_id, nullptr, false), b = json::parse(current_id, nullptr, false);
+    if (a.is_object() && b.is_object()) {
+      for (const auto& [key, value] : b.items())
+        if (a.value(key, json()) != value) differences.push_back(key);
+      for (const auto& [key, value] : a.items())
+        if (!b.contains(key)) differences.push_back(key);
+    } else {
+      differences.push_back("settings");
+    }
+  }
+  return differences;
+}
+
+Checkpoint read_checkpoint(const std::string& path, const json& identity, const DirectoryIterator& images) {
+  try {
+    std::ifstream in(path);
+    const json record = json::parse(in);
+    std::vector<std::string> differences = identity_differences(record.at("run"), identity);
+    if (!differences.empty()) {
+      std::string list;
+      for (const std::string& d : differences) list += (list.empty() ? "" : ", ") + d;
+      throw Error("cannot resume from " + path + ": it was made with other " + list +
+                  "; start over without resuming");
+    }
+    Checkpoint checkpoint{record.at("batches_done").get<int64_t>(), record.at("rows_done").get<int64_t>(), {}};
+    for (const json& f : record.at("skipped"))
+      checkpoint.skipped.push_back(
+          {f.at("index").get<int64_t>(), f.at("file").get<std::string>(), f.at("error").get<std::string>()});
+    if (checkpoint.batches_done < 0 || checkpoint.batches_done > images.len() ||
+        checkpoint.rows_done + static_cast<int64_t>(checkpoint.skipped.size()) !=
+            files_in_batches(images, checkpoint.batches_done))
+      throw Error("cannot resume from " + path + ": its counts do not add up");
+    return checkpoint;
+  } catch (const json::exception& e) {
+    throw Error("cannot resume from " + path + ": " + e.what());
+  }
+}
+
+void write_checkpoint(const std::string& path, const json& identity, int64_t batches_done, int64_t rows_done,
+                      const std::vector<SkippedFile>& skipped) {
+  json skipped_files = json::array();
+  for (const SkippedFile& f : skipped)
+    skipped_files.push_back({{"index", f.index}, {"file", f.filename}, {"error", f.error}});
+  const json record = {
+      {"run", identity}, {"batches_done", batches_done}, {"rows_done", rows_done}, {"skipped", skipped_files}};
+  write_text_file(path, record.dump(1) + "\n");
+}
+
+}  // namespace
+
+ExtractionResult predict_to_npy(Model& model, const DirectoryIterator& images, const std::string& npy_path,
+                                const ExtractionOptions& options) {
+  Shape shape = model.output_shape();
+  shape.insert(shape.begin(), images.samples());
+  const std::string partial_path = npy_path + ".partial", record_path = npy_path + ".progress.json";
+  json identity;
+  Checkpoint checkpoint;
+  if (options.resumable) {
+    identity = run_identity(images, model.output_shape(), options.run_id);
+    if (options.resume && fs::exists(record_path)) checkpoint = read_checkpoint(record_path, identity, images);
+    else fs::remove(record_path);
+  }
+  NpyWriter features = options.resumable ? NpyWriter(npy_path, shape, partial_path, checkpoint.rows_done)
+                                         : NpyWriter(npy_path, shape);
+
+  // The rows the interrupted run wrote are the files of its batches that it did not skip.
+  ExtractionResult result;
+  result.skipped = checkpoint.skipped;
+  result.files_resumed = files_in_batches(images, checkpoint.batches_done);
+  std::set<int64_t> skipped_files;
+  for (const SkippedFile& f : checkpoint.skipped) skipped_files.insert(f.index);
+  for (int64_t position = 0; position < result.files_resumed; ++position) {
+    const int64_t file = images.index_array()[static_cast<size_t>(position)];
+    if (!skipped_files.count(file)) result.file_indices.push_back(file);
+  }
+  if (result.files_resumed > 0 && options.on_resume) options.on_resume(result.files_resumed);
+
+  int64_t batches_done = checkpoint.batches_done;
+  BatchPrefetcher prefetcher(images, options.workers > 0 ? options.workers : default_prefetch_workers(), 2,
+                             checkpoint.batches_done);
+  try {
+    while (auto batch = prefetcher.next()) {
+      throw_if_interrupted();
+      for (const SkippedFile& skipped : batch->skipped) {
+        if (options.on_error == OnError::fail)
+          throw Error("cannot read " + images.filepath(skipped.index).string() + ": " + skipped.error);
+        if (options.on_skip) options.on_skip(skipped);
+        result.skipped.push_back(skipped);
+      }
+      if (!batch->file_indices.empty()) {
+        Tensor y = model.predict(batch->x, static_cast<int>(batch->x.dim(0)));
+        features.write_rows(y.data(), y.dim(0));
+        result.file_indices.insert(result.file_indices.end(), batch->file_indices.begin(),
+                                   batch->file_indices.end());
+      }
+      ++batches_done;
+      if (options.resumable) {
+        // Rows first: a record never counts rows that are not on disk.
+        features.sync();
+        write_checkpoint(record_path, identity, batches_done, features.rows_written(), result.skipped);
+      }
+      if (options.on_progress) options.on_progress(files_in_batches(images, batches_done));
+    }
+  } catch (const Interrupted&) {
+    if (options.resumable) features.keep_partial();
+    throw;
+  } catch (...) {
+    std::error_code ignored;
+    if (options.resumable) fs::remove(record_path, ignored);
+    throw;
+  }
+  // The record goes first: a kill between the two leaves a partial file that a resumed run
+  // starts afresh, never a record of a partial file that has been renamed away.
+  if (options.resumable) fs::remove(record_path);
+  features.commit_rows_written();
+  shape[0] = features.rows_written();
+  result.features_shape = shape;
+  return result;
+}
+
+}  // namespace bottleneck

@@ -1,0 +1,24 @@
+#pragma once
+// dlib's test_layer() for our layers: backward() against central finite differences of
+// forward(), for every input and every parameter, with no fixture. The scalar probed is
+// sum(forward(x) * w) for fixed random w, so dLoss/dOutput = w.
+#include <cstdint>
+#include <vector>
+
+#include "bottleneck/layers/layer.hpp"
+
+namespace bottleneck::testing {
+
+struct GradientCheckOptions {
+  uint64_t seed = 1;
+  double step = 1e-3;       // of the central differences
+  double tolerance = 2e-3;  // |analytic - numeric| <= tolerance * max(1, |numeric|)
+};
+
+// Builds `layer` for `input_shapes` (without the batch axis) when not built, draws a batch of
+// two random inputs in [-1, 1], and checks every input gradient and every parameter gradient.
+// Reports failures through GoogleTest; returns how many values it checked.
+int64_t check_layer_gradients(Layer& layer, const std::vector<Shape>& input_shapes,
+                              const GradientCheckOptions& options = {});
+
+}  // namespace bottleneck::testing
