@@ -207,7 +207,7 @@ void Model::prepare_training_step() {
     node.backward_needed = false;
     if (node.inputs.empty()) continue;
     if (node.layer->trainable)
-      for (const Parameter* p : node.layer->parameters()) node.backward_needed |= p->value.size() > 0;
+      for (const Parameter* p : node.layer->parameters()) node.backward_needed |= p->trainable && p->value.size() > 0;
     for (int input : node.inputs) node.backward_needed |= nodes_[input].backward_needed;
   }
 }
@@ -216,7 +216,8 @@ std::vector<Parameter*> Model::trainable_parameters() const {
   std::vector<Parameter*> result;
   for (const Node& node : nodes_)
     if (node.layer->trainable)
-      for (Parameter* p : node.layer->parameters()) result.push_back(p);
+      for (Parameter* p : node.layer->parameters())
+        if (p->trainable) result.push_back(p);
   return result;
 }
 

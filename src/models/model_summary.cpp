@@ -51,7 +51,8 @@ std::string Model::summary() const {
     for (const Node& candidate : nodes_)
       if (candidate.layer.get() == &layer) node = &candidate;
     const int64_t params = listed[k]->count_params();
-    (layer.trainable ? trainable_count : frozen_count) += params;
+    for (Parameter* p : listed[k]->parameters())
+      (layer.trainable && p->trainable ? trainable_count : frozen_count) += p->value.size();
     std::vector<std::string> fields{layer.name() + " (" + layer.class_name() + ")", output_shape_text(node->shape),
                                     std::to_string(params)};
     if (chain) {

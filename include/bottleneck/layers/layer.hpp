@@ -23,7 +23,11 @@ using Rng = std::mt19937_64;
 struct Parameter {
   std::string name;  // Keras' variable name within the layer: "kernel", "bias"
   Tensor value;
-  Tensor gradient;
+  Tensor gradient;   // empty for a non-trainable weight
+  // False for weights the optimizer never updates, whatever the layer's flag (Keras'
+  // non_trainable_weights: BatchNormalization's moving statistics). parameters() lists them
+  // after the trainable ones, as Keras orders a layer's weights.
+  bool trainable = true;
 };
 
 class Layer {
