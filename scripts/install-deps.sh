@@ -7,7 +7,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config
   libdnnl-dev ocl-icd-opencl-dev libhdf5-dev libjpeg62-turbo-dev libpng-dev libtiff-dev
-  libcli11-dev nlohmann-json3-dev libssl-dev libcurl4-openssl-dev libgtest-dev libbenchmark-dev ccache
+  libzip-dev libcli11-dev nlohmann-json3-dev libssl-dev libcurl4-openssl-dev libgtest-dev libbenchmark-dev ccache
 )
 case "${1:-}" in
   --bench) packages+=(python3-torch python3-torchvision python3-h5py python3-pil python3-numpy time bc) ;;

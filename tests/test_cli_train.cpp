@@ -197,8 +197,8 @@ TEST(CliPredict, ImagesThroughTheBaseNetworkGiveWhatTheirFeaturesGive) {
   head.save((root / "head.h5").string());
 
   testing::CommandResult from_features = run_cli({"predict", (root / "head.h5").string(), (root / "features").string()});
-  testing::CommandResult from_images = run_cli({"predict", (root / "head.h5").string(), images.string(), "--model",
-                                                "squeezenet", "--weights", weights});
+  testing::CommandResult from_images = run_cli({"predict", (root / "head.h5").string(), images.string(), "--base",
+                                                "squeezenet", "--base-weights", weights});
   ASSERT_EQ(from_features.exit_code, 0) << from_features.err;
   ASSERT_EQ(from_images.exit_code, 0) << from_images.err;
   std::vector<std::string> a = lines_of(from_features.out), b = lines_of(from_images.out);
@@ -212,8 +212,8 @@ TEST(CliPredict, ImagesThroughTheBaseNetworkGiveWhatTheirFeaturesGive) {
   }
   EXPECT_EQ(split(a[1], ',')[0], "a/gray.jpg");  // flow_from_directory's order
 
-  testing::CommandResult wrong_base = run_cli({"predict", (root / "head.h5").string(), images.string(), "--model",
-                                               "squeezenet", "--weights", weights, "--pooling", "avg"});
+  testing::CommandResult wrong_base = run_cli({"predict", (root / "head.h5").string(), images.string(), "--base",
+                                               "squeezenet", "--base-weights", weights, "--pooling", "avg"});
   EXPECT_NE(wrong_base.exit_code, 0);
   EXPECT_NE(wrong_base.err.find("(512,)"), std::string::npos) << wrong_base.err;
 }

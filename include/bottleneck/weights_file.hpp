@@ -44,6 +44,8 @@ std::string hdf5_library_version();
 // Throws Error naming the file on anything unreadable: not HDF5, truncated, no Keras layout,
 // a listed layer or variable missing, a variable that is not a float32/float64 dataset.
 WeightsFile read_weights_file(const std::string& path);
+// The same for a weights file held in memory (a .keras archive's model.weights.h5).
+WeightsFile read_weights_image(const std::string& image, const std::string& display_path);
 
 // The Keras version the files we write claim: their layout is Keras 2.4's.
 inline constexpr const char* written_keras_version = "2.4.0";

@@ -2,8 +2,7 @@
 
 #include "applications/pretrained_weights.hpp"
 #include "bottleneck/error.hpp"
-#include "bottleneck/layers/global_average_pooling2d.hpp"
-#include "bottleneck/layers/global_max_pooling2d.hpp"
+#include "bottleneck/layers/global_pooling2d.hpp"
 #include "bottleneck/layers/input_layer.hpp"
 
 namespace bottleneck {
@@ -36,10 +35,7 @@ SymbolicTensor application_input(const Application& application, const Applicati
 
 std::unique_ptr<Model> finish_application(const Application& application, const SymbolicTensor& inputs,
                                           SymbolicTensor x, const ApplicationOptions& options) {
-  if (options.pooling == "avg") x = GlobalAveragePooling2D()(x);
-  else if (options.pooling == "max") x = GlobalMaxPooling2D()(x);
-  else if (options.pooling != "none" && !options.pooling.empty())
-    throw Error("pooling must be none, avg or max, not '" + options.pooling + "'");
+  x = global_pooling(x, options.pooling);
   auto model = std::make_unique<Model>(inputs, x, application.name, options.seed);
   std::string weights = resolve_weights(application.name, options.weights);
   if (weights != "random") model->load_weights(weights);

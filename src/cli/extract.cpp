@@ -165,8 +165,9 @@ void run_extract(const ExtractSettings& s) {
     throw Error("cannot write to " + s.output_dir + ": it exists and is not a directory");
   if (s.threads > 0) omp_set_num_threads(s.threads);
 
-  ResolvedModelInput input = resolve_model_input(s.model);
-  auto model = application_by_name(s.model.model, input.application);
+  BaseNetwork base = load_base_network(s.model);
+  const ResolvedModelInput& input = base.input;
+  Model* model = base.model.get();
   std::error_code ec;
   fs::create_directories(s.output_dir, ec);
   if (ec) throw Error("cannot create " + s.output_dir + ": " + ec.message());
@@ -207,6 +208,8 @@ void setup_extract(CLI::App& app) {
   cmd->add_option("input", settings->input, "an image, or a folder of class subfolders (or of images)")->required();
   cmd->add_option("-o,--output", settings->output_dir, "output folder")->required();
   add_model_input_options(*cmd, settings->model);
+  cmd->add_option("--layer", settings->model.layer,
+                  "features from this layer's output instead of the network's (Keras' get_layer(NAME).output)");
   cmd->add_option("--batch-size", settings->batch_size, "images per forward pass")->capture_default_str();
   cmd->add_option("--threads", settings->threads, "compute threads (default: all cores)");
   cmd->add_option("--workers", settings->workers, "image decoding threads (default: half the cores)");

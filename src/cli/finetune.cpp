@@ -49,8 +49,9 @@ void run_finetune(const FinetuneSettings& s) {
   AtomicFileSet outputs;
   const std::string staged_model = outputs.stage(s.output);
   const std::string staged_history = s.history_csv.empty() ? "" : outputs.stage(s.history_csv);
-  ResolvedModelInput input = resolve_model_input(s.model);
-  auto base = application_by_name(s.model.model, input.application);
+  BaseNetwork network = load_base_network(s.model);
+  const ResolvedModelInput& input = network.input;
+  std::unique_ptr<Model>& base = network.model;
   auto head = load_model(s.head);
   if (head->input_shape() != base->output_shape())
     throw Error(s.head + " takes inputs of shape " + shape_to_string(head->input_shape()) + " but " + s.model.model +

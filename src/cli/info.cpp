@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <string>
 
+#include "bottleneck/saving.hpp"
 #include "bottleneck/weights_file.hpp"
 #include "cli/command.hpp"
 
@@ -60,20 +61,22 @@ void print_environment() {
   std::printf("threads: %d\n", omp_get_max_threads());
 }
 
-void print_weights_file(const std::string& path) {
-  std::printf("file: %s\n%s", path.c_str(), read_weights_file(path).summary().c_str());
+// A model file: Keras' model.summary(); a weights file: its layers and their weights' shapes.
+void print_file(const std::string& path) {
+  if (holds_model(path)) std::printf("%s", load_model(path)->summary().c_str());
+  else std::printf("file: %s\n%s", path.c_str(), read_weights_file(path).summary().c_str());
 }
 
 void setup_info(CLI::App& app) {
   CLI::App* command = app.add_subcommand(
-      "info", "Library versions, CPU features and threads; or the layers and shapes of a Keras weights file");
+      "info", "Library versions, CPU features and threads; or a Keras model file's summary (or a weights file's layers)");
   auto path = std::make_shared<std::string>();
-  command->add_option("file", *path, "A Keras .h5 weights or model file");
+  command->add_option("file", *path, "A Keras model file (.h5, .keras) or weights file (.h5, .weights.h5)");
   command->callback([path] {
     if (path->empty())
       print_environment();
     else
-      print_weights_file(*path);
+      print_file(*path);
   });
 }
 

@@ -15,15 +15,22 @@
 namespace bottleneck::cli {
 
 struct ModelInputOptions {
-  std::string model = applications().front()->name;
-  std::string weights = "imagenet";
+  std::string model = applications().front()->name;  // a network's name, or a Keras model file
+  std::string weights = "imagenet";                   // for a network; a weights file for either
+  std::string layer;                                  // cut the network at this layer's output
   std::string target_size;  // empty: the model's default
   std::string interpolation = "nearest";
   std::string preprocess;  // empty: the network's preprocess_input mode
   std::string pooling = "none";
 };
 
-void add_model_input_options(CLI::App& command, ModelInputOptions& options);
+// What the network options are called: extract and finetune take --model / --weights;
+// predict, whose MODEL is positional, takes the image base network as --base / --base-weights.
+struct ModelOptionNames {
+  std::string model = "--model";
+  std::string weights = "--weights";
+};
+void add_model_input_options(CLI::App& command, ModelInputOptions& options, const ModelOptionNames& names = {});
 
 // "<name> <describe(record)>" for every network, comma-separated: per-network defaults for
 // --help texts.
@@ -42,9 +49,17 @@ struct ResolvedModelInput {
   // when it holds none.
   DirectoryIterator flow_from_directory(const std::string& dir, ClassMode class_mode, int batch_size) const;
 };
-ResolvedModelInput resolve_model_input(const ModelInputOptions& options);
-// --preprocess, or the network's preprocess_input mode when not given.
+// --preprocess, or the network's preprocess_input mode when not given ("none" for a model file).
 Preprocessing preprocessing_for(const ModelInputOptions& options);
+
+struct BaseNetwork {
+  std::unique_ptr<Model> model;
+  ResolvedModelInput input;  // how images become its input
+};
+// The network the options name: an application built at --target-size (or its default), or a
+// Keras model file (.h5, .keras) at its own input size; cut at --layer's output (Keras'
+// Model(base.input, base.get_layer(NAME).output)) and globally pooled as --pooling says.
+BaseNetwork load_base_network(const ModelInputOptions& options);
 
 // What meta.json records about the network and its input: model, weights file and sha256,
 // input size, interpolation, preprocessing, pooling.

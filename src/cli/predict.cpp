@@ -1,6 +1,10 @@
-// bottleneck predict MODEL.h5 INPUT: a trained head's predictions as CSV file,probability,class.
-// INPUT is a folder from `extract`, or images (one file, or a folder) that go through the base
-// network given by --model / --weights / --target-size / --preprocess first.
+// bottleneck predict MODEL INPUT: model.predict(INPUT).
+// With INPUT.npy: MODEL is a Keras model file (.h5, .keras) or a network's name (built for
+// INPUT's height and width with --weights), and the outputs go to -o OUTPUT.npy as float32.
+// Otherwise MODEL is a trained head (or a fine-tuned model) and its predictions are printed as
+// CSV file,probability,class; INPUT is a folder from `extract`, or images (one file, or a
+// folder) that go through the base network given by --base / --base-weights /
+// --target-size / --preprocess first.
 #include <cstdio>
 #include <filesystem>
 
@@ -8,6 +12,7 @@
 #include "bottleneck/data.hpp"
 #include "bottleneck/error.hpp"
 #include "bottleneck/image.hpp"
+#include "bottleneck/npy.hpp"
 #include "bottleneck/saving.hpp"
 #include "bottleneck/training/data_adapters/directory_batches.hpp"
 #include "cli/command.hpp"
@@ -24,9 +29,32 @@ namespace fs = std::filesystem;
 struct PredictSettings {
   std::string model_path;
   std::string input;
+  std::string output;
+  std::string weights = "imagenet";  // when MODEL names a network
   ModelInputOptions base;
   int batch_size = 32;
 };
+
+// INPUT.npy through MODEL into OUTPUT.npy.
+void predict_array(const PredictSettings& s) {
+  if (s.output.empty()) throw Error("an INPUT.npy needs -o OUTPUT.npy for the outputs");
+  Tensor x = load_npy(s.input);
+  std::unique_ptr<Model> model;
+  if (fs::is_regular_file(s.model_path)) {
+    model = load_model(s.model_path);
+    if (s.weights != "imagenet") model->load_weights(s.weights);
+  } else {
+    if (x.rank() != 4) throw Error(s.input + " holds " + shape_to_string(x.shape()) + ", not a batch of images");
+    model = application_by_name(s.model_path, {.weights = resolve_weights(s.model_path, s.weights),
+                                               .input_shape = Shape{x.dim(1), x.dim(2), x.dim(3)}});
+  }
+  Shape expected = model->input_shape();
+  expected.insert(expected.begin(), x.rank() ? x.dim(0) : 0);
+  if (x.shape() != expected)
+    throw Error(s.input + " holds " + shape_to_string(x.shape()) + " but " + s.model_path + " takes (N, " +
+                shape_to_string(model->input_shape()).substr(1));
+  save_npy(s.output, model->predict(x, s.batch_size));
+}
 
 struct Predictions {
   std::vector<std::string> files;
@@ -60,12 +88,13 @@ Predictions predict_with_image_model(Model& model, const PredictSettings& s) {
 
 Predictions predict_images(Model& head, const PredictSettings& s) {
   if (takes_images(head)) return predict_with_image_model(head, s);
-  ResolvedModelInput input = resolve_model_input(s.base);
-  std::unique_ptr<Model> base = application_by_name(s.base.model, input.application);
+  BaseNetwork network = load_base_network(s.base);
+  const ResolvedModelInput& input = network.input;
+  std::unique_ptr<Model>& base = network.model;
   if (base->output_shape() != head.input_shape())
     throw Error("the base network gives features of shape " + shape_to_string(base->output_shape()) + " but " +
                 s.model_path + " expects " + shape_to_string(head.input_shape()) +
-                " (check --model, --target-size and --pooling)");
+                " (check --base, --target-size and --pooling)");
   if (!fs::is_directory(s.input))
     return {{fs::path(s.input).filename().string()}, head.predict(base->predict(input.load_image_batch(s.input)))};
   DirectoryIterator iterator = input.flow_from_directory(s.input, ClassMode::none, s.batch_size);
@@ -86,6 +115,7 @@ Predictions predict_images(Model& head, const PredictSettings& s) {
 void run_predict(const PredictSettings& s) {
   if (s.batch_size <= 0) throw Error("--batch-size must be positive");
   if (!fs::exists(s.input)) throw Error("cannot read " + s.input + ": no such file or directory");
+  if (fs::path(s.input).extension() == ".npy") return predict_array(s);
   std::unique_ptr<Model> head = load_model(s.model_path);
   const bool features = fs::exists(fs::path(s.input) / "features.npy");
   Predictions p = features ? predict_features(*head, s.input, s.batch_size) : predict_images(*head, s);
@@ -108,10 +138,16 @@ void run_predict(const PredictSettings& s) {
 
 void setup_predict(CLI::App& app) {
   auto s = std::make_shared<PredictSettings>();
-  CLI::App* cmd = app.add_subcommand("predict", "A trained head's predictions as CSV: file,probability,class");
-  cmd->add_option("model", s->model_path, "a model file written by `train` (or Keras' model.save)")->required();
-  cmd->add_option("input", s->input, "a folder from `extract`, or an image or a folder of images")->required();
-  add_model_input_options(*cmd, s->base);
+  CLI::App* cmd = app.add_subcommand(
+      "predict", "model.predict: INPUT.npy to -o OUTPUT.npy, or a trained head's predictions as CSV file,probability,class");
+  cmd->add_option("model", s->model_path,
+                  "a Keras model file (.h5, .keras; `train` writes them), or a network's name for an INPUT.npy")
+      ->required();
+  cmd->add_option("input", s->input, "an .npy array, a folder from `extract`, or an image or a folder of images")
+      ->required();
+  cmd->add_option("-o,--output", s->output, "where an INPUT.npy's outputs go (float32 .npy)");
+  cmd->add_option("--weights", s->weights, "for MODEL: imagenet, random, or a Keras weights file")->capture_default_str();
+  add_model_input_options(*cmd, s->base, {.model = "--base", .weights = "--base-weights"});
   cmd->add_option("--batch-size", s->batch_size)->capture_default_str();
   cmd->callback([s] { run_predict(*s); });
 }

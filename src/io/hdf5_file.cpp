@@ -397,6 +397,19 @@ File File::open_read_only(const std::string& path) {
   return File(std::move(file), path);
 }
 
+File File::open_image(const std::string& image, const std::string& display_path) {
+  silence_hdf5();
+  if (image.size() < 8 || image.compare(0, 8, "\x89HDF\r\n\x1a\n") != 0)
+    throw Error(display_path + " is not an HDF5 file");
+  Handle access(H5Pcreate(H5P_FILE_ACCESS));
+  H5Pset_fapl_core(access.get(), 1 << 16, /*backing_store=*/0);
+  // HDF5 copies the image into its own buffer, so the caller's stays untouched.
+  H5Pset_file_image(access.get(), const_cast<char*>(image.data()), image.size());
+  Handle file(H5Fopen(display_path.c_str(), H5F_ACC_RDONLY, access.get()));
+  if (!file.valid()) throw Error("cannot open " + display_path + ": damaged or truncated HDF5 file" + hdf5_reason());
+  return File(std::move(file), display_path);
+}
+
 File File::create(const std::string& path, const std::string& display_path) {
   silence_hdf5();
   // Closing the file fails while anything in it is open, so close() cannot succeed early.

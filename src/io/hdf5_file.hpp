@@ -104,6 +104,9 @@ class File {
 public:
   // Throws Error naming the path when it is missing, not HDF5, or truncated.
   static File open_read_only(const std::string& path);
+  // The same for a file held in memory (a .keras archive's model.weights.h5); `display_path`
+  // names it in errors. `image` must outlive the File.
+  static File open_image(const std::string& image, const std::string& display_path);
   // Creates (truncates) `path`; `display_path` names it in errors (the final name when
   // writing to a temporary one).
   static File create(const std::string& path, const std::string& display_path);

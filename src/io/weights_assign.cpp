@@ -2,6 +2,7 @@
 // (Keras' default load_weights). Everything is checked before anything is copied, so a
 // failed load leaves the model as it was.
 #include <algorithm>
+#include <string_view>
 #include <utility>
 
 #include "bottleneck/error.hpp"
@@ -41,15 +42,43 @@ std::string describe(const WeightTarget& target, const LayerWeights& layer) {
   return layer.name == target.layer ? target.layer : target.layer + " (file layer " + layer.name + ")";
 }
 
-void check_shapes(const WeightTarget& target, const LayerWeights& layer, const std::string& path) {
+bool names_variable(const std::string& file_name, const std::string& name) {
+  std::string_view stored = file_name;
+  if (stored.ends_with(":0")) stored.remove_suffix(2);
+  return stored == name || (stored.size() > name.size() && stored.ends_with(name) &&
+                            stored[stored.size() - name.size() - 1] == '/');
+}
+
+// For each destination, the file variable that fills it: by name when every name picks out
+// exactly one variable, else in order.
+std::vector<const WeightVariable*> sources_for(const WeightTarget& target, const LayerWeights& layer) {
+  std::vector<const WeightVariable*> in_order;
+  for (const WeightVariable& variable : layer.variables) in_order.push_back(&variable);
+  if (target.names.size() != target.destinations.size()) return in_order;
+  std::vector<const WeightVariable*> by_name;
+  for (const std::string& name : target.names) {
+    const WeightVariable* match = nullptr;
+    for (const WeightVariable& variable : layer.variables) {
+      if (!names_variable(variable.name, name)) continue;
+      if (match) return in_order;
+      match = &variable;
+    }
+    if (!match) return in_order;
+    by_name.push_back(match);
+  }
+  return by_name;
+}
+
+void check_shapes(const WeightTarget& target, const LayerWeights& layer,
+                  const std::vector<const WeightVariable*>& sources, const std::string& path) {
   if (layer.variables.size() != target.destinations.size())
     throw Error(path + ": layer " + describe(target, layer) + " expects " + std::to_string(target.destinations.size()) +
                 " weights, the file has " + std::to_string(layer.variables.size()));
-  for (size_t i = 0; i < layer.variables.size(); ++i) {
+  for (size_t i = 0; i < sources.size(); ++i) {
     const Shape& expected = target.destinations[i].shape();
-    const Shape& found = layer.variables[i].value.shape();
+    const Shape& found = sources[i]->value.shape();
     if (expected != found)
-      throw Error(path + ": layer " + describe(target, layer) + ", weight " + layer.variables[i].name +
+      throw Error(path + ": layer " + describe(target, layer) + ", weight " + sources[i]->name +
                   ": expected shape " + shape_to_string(expected) + ", found " + shape_to_string(found));
   }
 }
@@ -62,11 +91,16 @@ size_t assign_weights(const WeightsFile& file, const std::vector<WeightTarget>& 
   for (const WeightTarget& target : targets)
     if (!target.destinations.empty()) model_layers.push_back(&target);
   const Pairing pairs = pair_layers(file, model_layers, path_for_errors);
-  for (const auto& [target, layer] : pairs) check_shapes(*target, *layer, path_for_errors);
+  std::vector<std::vector<const WeightVariable*>> sources;
   for (const auto& [target, layer] : pairs) {
-    for (size_t i = 0; i < layer->variables.size(); ++i) {
-      const Tensor& source = layer->variables[i].value;
-      Tensor destination = target->destinations[i];  // shares the model's storage
+    sources.push_back(sources_for(*target, *layer));
+    check_shapes(*target, *layer, sources.back(), path_for_errors);
+  }
+  for (size_t k = 0; k < pairs.size(); ++k) {
+    const WeightTarget& target = *pairs[k].first;
+    for (size_t i = 0; i < sources[k].size(); ++i) {
+      const Tensor& source = sources[k][i]->value;
+      Tensor destination = target.destinations[i];  // shares the model's storage
       std::copy(source.begin(), source.end(), destination.begin());
     }
   }

@@ -141,21 +141,33 @@ std::vector<LayerWeights> read_keras3_layers(const hdf5::Group& layers_group) {
   return layers;
 }
 
+// tf.keras 2.15/2.16 on Windows named each object's group by its whole path with backslashes,
+// flat at the root: "layers\\sequential\\layers\\conv2d" holding "vars". Named here as
+// read_keras3_object names them ("sequential/conv2d"); nullopt when the root has none.
+std::optional<std::vector<LayerWeights>> read_flat_keras3_layers(const hdf5::Group& root) {
+  std::vector<LayerWeights> layers;
+  for (const std::string& child : naturally_sorted_children(root)) {
+    if (!child.starts_with("layers\\") || !has_group(root, child)) continue;
+    std::string name;
+    size_t begin = 0;
+    while (begin <= child.size()) {
+      size_t end = std::min(child.find('\\', begin), child.size());
+      std::string step = child.substr(begin, end - begin);
+      if (step != "layers") name += (name.empty() ? "" : "/") + step;
+      begin = end + 1;
+    }
+    read_keras3_object(root.open_group(child), name, true, 1, layers);
+  }
+  if (layers.empty()) return std::nullopt;
+  return layers;
+}
+
 // Keras 1.2 wrote keras_version too; its layout is Keras 1's.
 std::string keras2_format_or_1(const std::string& keras_version) {
   return keras_version.empty() || keras_version.starts_with("1") ? "keras1" : "keras2";
 }
 
-}  // namespace
-
-const LayerWeights* WeightsFile::find(std::string_view layer_name) const {
-  for (const LayerWeights& layer : layers)
-    if (layer.name == layer_name) return &layer;
-  return nullptr;
-}
-
-WeightsFile read_weights_file(const std::string& path) {
-  hdf5::File file = hdf5::File::open_read_only(path);
+WeightsFile read_weights(const hdf5::File& file, const std::string& path) {
   hdf5::Group root = file.root();
   WeightsFile result;
   if (std::optional<std::vector<std::string>> layer_names = read_keras_list(root, "layer_names")) {
@@ -178,10 +190,30 @@ WeightsFile read_weights_file(const std::string& path) {
   } else if (has_group(root, "layers")) {
     result.format = "keras3";
     result.layers = read_keras3_layers(root.open_group("layers"));
+  } else if (std::optional<std::vector<LayerWeights>> flat = read_flat_keras3_layers(root)) {
+    result.format = "keras3";
+    result.layers = std::move(*flat);
   } else {
     throw Error(path + ": not a Keras weights file (no layer_names, /model_weights or /layers)");
   }
   return result;
+}
+
+
+}  // namespace
+
+const LayerWeights* WeightsFile::find(std::string_view layer_name) const {
+  for (const LayerWeights& layer : layers)
+    if (layer.name == layer_name) return &layer;
+  return nullptr;
+}
+
+WeightsFile read_weights_file(const std::string& path) {
+  return read_weights(hdf5::File::open_read_only(path), path);
+}
+
+WeightsFile read_weights_image(const std::string& image, const std::string& display_path) {
+  return read_weights(hdf5::File::open_image(image, display_path), display_path);
 }
 
 }  // namespace bottleneck

@@ -14,10 +14,10 @@ Shape ActivationLayer::compute_output_shape(const std::vector<Shape>& input_shap
   return input_shapes[0];
 }
 
-Tensor ActivationLayer::forward(const std::vector<Tensor>& inputs, bool training) {
+Tensor ActivationLayer::forward(const std::vector<Tensor>& inputs, bool /*training*/) {
   Tensor y = inputs.at(0).clone();
   detail::activate(activation_, y);
-  if (training && backward_follows) output_ = y;
+  if (backward_follows) output_ = y;
   return y;
 }
 

@@ -22,8 +22,8 @@ Shape ConcatenateLayer::compute_output_shape(const std::vector<Shape>& in) const
   return out;
 }
 
-Tensor ConcatenateLayer::forward(const std::vector<Tensor>& inputs, bool training) {
-  if (training && backward_follows) {
+Tensor ConcatenateLayer::forward(const std::vector<Tensor>& inputs, bool /*training*/) {
+  if (backward_follows) {
     input_channels_.clear();
     for (const Tensor& x : inputs) input_channels_.push_back(x.dim(-1));
   }

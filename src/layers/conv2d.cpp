@@ -50,8 +50,8 @@ void Conv2DLayer::build(const std::vector<Shape>& in, Rng& rng) {
   built_ = true;
 }
 
-Tensor Conv2DLayer::forward(const std::vector<Tensor>& inputs, bool training) {
-  return convolution_->forward(inputs.at(0), kernel_.value, bias_.value, training && backward_follows);
+Tensor Conv2DLayer::forward(const std::vector<Tensor>& inputs, bool /*training*/) {
+  return convolution_->forward(inputs.at(0), kernel_.value, bias_.value, backward_follows);
 }
 
 std::vector<Tensor> Conv2DLayer::backward(const Tensor& output_gradient, bool need_input_gradients) {

@@ -38,7 +38,7 @@ void DenseLayer::build(const std::vector<Shape>& input_shapes, Rng& rng) {
   built_ = true;
 }
 
-Tensor DenseLayer::forward(const std::vector<Tensor>& inputs, bool training) {
+Tensor DenseLayer::forward(const std::vector<Tensor>& inputs, bool /*training*/) {
   const Tensor& x = inputs.at(0);
   const int64_t in = kernel_.value.dim(0);
   if (x.rank() < 2 || x.dim(-1) != in)
@@ -53,7 +53,7 @@ Tensor DenseLayer::forward(const std::vector<Tensor>& inputs, bool training) {
   backend::gemm(false, false, rows, units_, in, 1.0f, x.data(), in, kernel_.value.data(), units_, use_bias_ ? 1.0f : 0.0f,
                 y.data(), units_);
   detail::activate(activation_, y);
-  if (training && backward_follows) {
+  if (backward_follows) {
     input_ = x;
     output_ = y;
   }

@@ -2,6 +2,8 @@
 
 #include "backend/pooling.hpp"
 #include "bottleneck/error.hpp"
+#include "bottleneck/layers/global_average_pooling2d.hpp"
+#include "bottleneck/layers/global_max_pooling2d.hpp"
 
 namespace bottleneck {
 
@@ -21,8 +23,8 @@ Shape GlobalPooling2DLayer::compute_output_shape(const std::vector<Shape>& in) c
   return {in[0][2]};
 }
 
-Tensor GlobalPooling2DLayer::forward(const std::vector<Tensor>& inputs, bool training) {
-  Tensor y = pooling_->forward(inputs.at(0), training && backward_follows);
+Tensor GlobalPooling2DLayer::forward(const std::vector<Tensor>& inputs, bool /*training*/) {
+  Tensor y = pooling_->forward(inputs.at(0), backward_follows);
   return y.reshape({y.dim(0), y.dim(3)});
 }
 
@@ -35,6 +37,13 @@ nlohmann::json GlobalPooling2DLayer::get_config() const {
   nlohmann::json c = Layer::get_config();
   c["data_format"] = "channels_last";
   return c;
+}
+
+SymbolicTensor global_pooling(const SymbolicTensor& x, const std::string& pooling) {
+  if (pooling == "avg") return GlobalAveragePooling2D()(x);
+  if (pooling == "max") return GlobalMaxPooling2D()(x);
+  if (pooling == "none" || pooling.empty()) return x;
+  throw Error("pooling must be none, avg or max, not '" + pooling + "'");
 }
 
 }  // namespace bottleneck

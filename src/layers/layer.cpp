@@ -26,7 +26,8 @@ const Shape& SymbolicTensor::shape() const {
   return node_->shape;
 }
 
-SymbolicTensor call_layer(const LayerPtr& layer, const std::vector<SymbolicTensor>& inputs) {
+SymbolicTensor call_layer(const LayerPtr& layer, const std::vector<SymbolicTensor>& inputs,
+                          std::optional<bool> training) {
   if (!layer) throw Error("calling an empty layer handle");
   if (inputs.empty()) throw Error("layer " + layer->name() + " called on no inputs");
   std::vector<Shape> shapes;
@@ -38,6 +39,7 @@ SymbolicTensor call_layer(const LayerPtr& layer, const std::vector<SymbolicTenso
   node->layer = layer;
   node->inputs = inputs;
   node->shape = layer->compute_output_shape(shapes);
+  node->training = training;
   return SymbolicTensor(std::move(node));
 }
 

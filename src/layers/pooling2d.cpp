@@ -33,8 +33,8 @@ Shape Pooling2DLayer::compute_output_shape(const std::vector<Shape>& in) const {
   return {p.out_h, p.out_w, in[0][2]};
 }
 
-Tensor Pooling2DLayer::forward(const std::vector<Tensor>& inputs, bool training) {
-  return pooling_->forward(inputs.at(0), training && backward_follows);
+Tensor Pooling2DLayer::forward(const std::vector<Tensor>& inputs, bool /*training*/) {
+  return pooling_->forward(inputs.at(0), backward_follows);
 }
 
 std::vector<Tensor> Pooling2DLayer::backward(const Tensor& output_gradient, bool need_input_gradients) {

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <map>
 #include <set>
+#include <string>
 
 #include "bottleneck/error.hpp"
 #include "bottleneck/layers/input_layer.hpp"
@@ -55,41 +56,40 @@ std::vector<const SymbolicNode*> keras_node_order(const SymbolicNode* output) {
 }  // namespace
 
 Model::Model(SymbolicTensor inputs, SymbolicTensor outputs, std::string name, uint64_t seed)
-    : name_(std::move(name)), rng_(seed) {
+    : Layer(std::move(name)), rng_(seed) {
   set_graph(std::move(inputs), std::move(outputs));
 }
 
-Model::Model(std::string name, uint64_t seed) : name_(std::move(name)), rng_(seed) {}
+Model::Model(std::string name, uint64_t seed) : Layer(std::move(name)), rng_(seed) {}
 
 Model::~Model() = default;
 
 void Model::set_graph(SymbolicTensor inputs, SymbolicTensor outputs) {
-  if (!inputs.node() || !outputs.node()) throw Error("model " + name_ + ": inputs and outputs must be given");
+  if (!inputs.node() || !outputs.node()) throw Error("model " + name() + ": inputs and outputs must be given");
   if (!dynamic_cast<const InputLayer*>(inputs.node()->layer.get()))
-    throw Error("model " + name_ + ": inputs must come from Input(), not from layer " + inputs.node()->layer->name());
+    throw Error("model " + name() + ": inputs must come from Input(), not from layer " + inputs.node()->layer->name());
   std::vector<const SymbolicNode*> order = keras_node_order(outputs.node().get());
 
   std::map<const SymbolicNode*, int> index;
-  std::set<const Layer*> layers_seen;
-  std::set<std::string> names_seen;
+  std::map<std::string, const Layer*> layers_by_name;
   std::vector<Node> nodes;
   for (const SymbolicNode* symbolic : order) {
     const LayerPtr& layer = symbolic->layer;
     if (symbolic->inputs.empty() && symbolic != inputs.node().get())
-      throw Error("model " + name_ + ": output depends on input " + layer->name() + ", which is not the model's input");
-    if (!layers_seen.insert(layer.get()).second)
-      throw Error("model " + name_ + ": layer " + layer->name() + " is used twice (shared layers are not supported)");
-    if (!names_seen.insert(layer->name()).second)
-      throw Error("model " + name_ + ": two layers are named " + layer->name() + "; layer names must be unique");
+      throw Error("model " + name() + ": output depends on input " + layer->name() + ", which is not the model's input");
+    auto [named, inserted] = layers_by_name.emplace(layer->name(), layer.get());
+    if (!inserted && named->second != layer.get())
+      throw Error("model " + name() + ": two layers are named " + layer->name() + "; layer names must be unique");
     Node node;
     node.layer = layer;
     node.shape = symbolic->shape;
+    node.training = symbolic->training;
     for (const SymbolicTensor& input : symbolic->inputs) node.inputs.push_back(index.at(input.node().get()));
     index[symbolic] = static_cast<int>(nodes.size());
     nodes.push_back(std::move(node));
   }
   if (nodes.front().layer != inputs.node()->layer)
-    throw Error("model " + name_ + ": output does not depend on input " + inputs.node()->layer->name());
+    throw Error("model " + name() + ": output does not depend on input " + inputs.node()->layer->name());
   for (Node& node : nodes)
     for (int input : node.inputs) ++nodes[input].consumers;
   ++nodes.back().consumers;  // the model's output is read by the caller
@@ -103,27 +103,47 @@ void Model::set_graph(SymbolicTensor inputs, SymbolicTensor outputs) {
   nodes_ = std::move(nodes);
   input_ = std::move(inputs);
   output_ = std::move(outputs);
+  built_ = true;
 }
 
 std::vector<LayerPtr> Model::layers() const {
   std::vector<LayerPtr> result;
-  for (const Node& node : nodes_) result.push_back(node.layer);
+  std::set<const Layer*> listed;
+  for (const Node& node : nodes_)
+    if (listed.insert(node.layer.get()).second) result.push_back(node.layer);
   return result;
 }
 
 LayerPtr Model::get_layer(const std::string& name) const {
   for (const Node& node : nodes_)
     if (node.layer->name() == name) return node.layer;
-  throw Error("model " + name_ + " has no layer named " + name);
+  throw Error("model " + this->name() + " has no layer named " + name);
+}
+
+SymbolicTensor Model::get_layer_output(const std::string& name) const {
+  std::vector<SymbolicTensor> pending{output_}, found;
+  std::set<const SymbolicNode*> seen;
+  while (!pending.empty()) {
+    SymbolicTensor x = pending.back();
+    pending.pop_back();
+    if (!x.node() || !seen.insert(x.node().get()).second) continue;
+    if (x.node()->layer->name() == name) found.push_back(x);
+    for (const SymbolicTensor& input : x.node()->inputs) pending.push_back(input);
+  }
+  if (found.empty()) throw Error("model " + this->name() + " has no layer named " + name);
+  if (found.size() > 1)
+    throw Error("layer " + name + " is called " + std::to_string(found.size()) +
+                " times in model " + this->name() + ": its output is ambiguous");
+  return found.front();
 }
 
 Shape Model::input_shape() const {
-  if (!has_graph()) throw Error("model " + name_ + " has no layers yet");
+  if (!has_graph()) throw Error("model " + name() + " has no layers yet");
   return nodes_.front().shape;
 }
 
 Shape Model::output_shape() const {
-  if (!has_graph()) throw Error("model " + name_ + " has no layers yet");
+  if (!has_graph()) throw Error("model " + name() + " has no layers yet");
   return nodes_.back().shape;
 }
 
@@ -133,36 +153,63 @@ int64_t Model::count_params() const {
   return count;
 }
 
+Shape Model::compute_output_shape(const std::vector<Shape>& input_shapes) const {
+  if (input_shapes.size() != 1 || input_shapes[0] != input_shape())
+    throw Error("model " + name() + " takes one input of shape " + shape_to_string(input_shape()));
+  return output_shape();
+}
+
+std::vector<Parameter*> Model::parameters() {
+  std::vector<Parameter*> result;
+  for (const LayerPtr& layer : layers())
+    for (Parameter* p : layer->parameters()) result.push_back(p);
+  return result;
+}
+
 SymbolicTensor Model::operator()(const SymbolicTensor& x) const {
-  if (!has_graph()) throw Error("model " + name_ + " has no layers yet");
+  if (!has_graph()) throw Error("model " + name() + " has no layers yet");
   if (x.shape() != input_shape())
-    throw Error("model " + name_ + " expects inputs of shape " + shape_to_string(input_shape()) + ", called on " +
+    throw Error("model " + name() + " expects inputs of shape " + shape_to_string(input_shape()) + ", called on " +
                 shape_to_string(x.shape()));
   std::vector<SymbolicTensor> outputs(nodes_.size());
   outputs[0] = x;
   for (size_t i = 1; i < nodes_.size(); ++i) {
     std::vector<SymbolicTensor> inputs;
     for (int input : nodes_[i].inputs) inputs.push_back(outputs[input]);
-    outputs[i] = call_layer(nodes_[i].layer, inputs);
+    outputs[i] = call_layer(nodes_[i].layer, inputs, nodes_[i].training);
   }
   return outputs.back();
 }
 
-Tensor Model::forward(const Tensor& x, bool training) {
-  if (!has_graph()) throw Error("model " + name_ + " has no layers yet");
+Tensor Model::forward_pass(const Tensor& x, bool training) { return run_forward(x, training, training); }
+
+void Model::backward_pass(const Tensor& output_gradient) { run_backward(output_gradient, false); }
+
+Tensor Model::forward(const std::vector<Tensor>& inputs, bool training) {
+  if (inputs.size() != 1) throw Error("model " + name() + " takes one input, got " + std::to_string(inputs.size()));
+  return run_forward(inputs[0], training, backward_follows);
+}
+
+std::vector<Tensor> Model::backward(const Tensor& output_gradient, bool need_input_gradients) {
+  return {run_backward(output_gradient, need_input_gradients)};
+}
+
+Tensor Model::run_forward(const Tensor& x, bool training, bool backward) {
+  if (!has_graph()) throw Error("model " + name() + " has no layers yet");
   std::vector<Tensor> outputs(nodes_.size());
   std::vector<int> readers_left(nodes_.size());
   for (size_t i = 0; i < nodes_.size(); ++i) readers_left[i] = nodes_[i].consumers;
   for (size_t i = 0; i < nodes_.size(); ++i) {
     Node& node = nodes_[i];
-    node.layer->backward_follows = training && node.backward_needed;
+    node.layer->backward_follows = backward && node.backward_needed;
+    const bool node_training = node.training.value_or(training);
     if (i == 0) {
-      outputs[0] = node.layer->forward({x}, training);
+      outputs[0] = node.layer->forward({x}, node_training);
       continue;
     }
     std::vector<Tensor> inputs;
     for (int input : node.inputs) inputs.push_back(outputs[input]);
-    outputs[i] = node.layer->forward(inputs, training);
+    outputs[i] = node.layer->forward(inputs, node_training);
     inputs.clear();
     // Free what no later layer reads (VGG16's activations are large).
     for (int input : node.inputs)
@@ -171,7 +218,7 @@ Tensor Model::forward(const Tensor& x, bool training) {
   return outputs.back();
 }
 
-void Model::backward(const Tensor& output_gradient) {
+Tensor Model::run_backward(const Tensor& output_gradient, bool need_input_gradient) {
   std::vector<Tensor> gradients(nodes_.size());
   gradients.back() = output_gradient;
   for (size_t i = nodes_.size(); i-- > 1;) {
@@ -200,24 +247,50 @@ void Model::backward(const Tensor& output_gradient) {
       }
     }
   }
+  return need_input_gradient ? gradients.front() : Tensor();
 }
 
-void Model::prepare_training_step() {
+void Model::prepare_training_step() { prepare_backward(false); }
+
+bool Model::prepare_backward(bool input_needs_gradient) {
+  std::map<const Layer*, int> calls_needing_backward;
+  bool any = false;
   for (Node& node : nodes_) {
-    node.backward_needed = false;
-    if (node.inputs.empty()) continue;
-    if (node.layer->trainable)
-      for (const Parameter* p : node.layer->parameters()) node.backward_needed |= p->trainable && p->value.size() > 0;
-    for (int input : node.inputs) node.backward_needed |= nodes_[input].backward_needed;
+    if (node.inputs.empty()) {
+      node.backward_needed = input_needs_gradient;
+      continue;
+    }
+    bool input_needs = false;
+    for (int input : node.inputs) input_needs |= nodes_[input].backward_needed;
+    bool trains = false;
+    if (auto* nested = dynamic_cast<Model*>(node.layer.get()))
+      trains = nested->trainable && nested->prepare_backward(input_needs);
+    else if (node.layer->trainable)
+      for (const Parameter* p : node.layer->parameters()) trains |= p->trainable && p->value.size() > 0;
+    node.backward_needed = trains || input_needs;
+    any |= node.backward_needed;
+    // A layer keeps one call's state for its backward pass: a shared layer cannot be
+    // trained through.
+    if (node.backward_needed && ++calls_needing_backward[node.layer.get()] > 1)
+      throw Error("model " + name() + ": layer " + node.layer->name() +
+                  " is called more than once (a shared layer) and cannot be trained through; freeze it and "
+                  "everything before it");
   }
+  return any;
 }
 
 std::vector<Parameter*> Model::trainable_parameters() const {
   std::vector<Parameter*> result;
-  for (const Node& node : nodes_)
-    if (node.layer->trainable)
-      for (Parameter* p : node.layer->parameters())
-        if (p->trainable) result.push_back(p);
+  for (const LayerPtr& layer : layers()) {
+    if (!layer->trainable) continue;
+    if (auto* nested = dynamic_cast<Model*>(layer.get())) {
+      std::vector<Parameter*> inner = nested->trainable_parameters();
+      result.insert(result.end(), inner.begin(), inner.end());
+      continue;
+    }
+    for (Parameter* p : layer->parameters())
+      if (p->trainable) result.push_back(p);
+  }
   return result;
 }
 
@@ -233,7 +306,7 @@ void Model::set_weights(const std::vector<Tensor>& weights) {
   for (const LayerPtr& layer : layers())
     for (Parameter* p : layer->parameters()) targets.push_back(p);
   if (targets.size() != weights.size())
-    throw Error("set_weights: model " + name_ + " has " + std::to_string(targets.size()) + " weights, got " +
+    throw Error("set_weights: model " + name() + " has " + std::to_string(targets.size()) + " weights, got " +
                 std::to_string(weights.size()));
   for (size_t i = 0; i < targets.size(); ++i) {
     if (targets[i]->value.shape() != weights[i].shape())

@@ -59,24 +59,24 @@ std::vector<double> Trainer::batch_figures(const Tensor& y, const Tensor& predic
 
 std::vector<double> Trainer::train_on_batch(const Tensor& x, const Tensor& y) {
   throw_if_interrupted();  // before the update: an interrupted model holds whole steps only
-  if (!compiled()) throw Error("model " + name() + " must be compiled before training");
+  if (!compiled()) throw Error("model " + model_name() + " must be compiled before training");
   if (x.rank() == 0 || y.rank() == 0 || x.dim(0) != y.dim(0))
     throw Error("train_on_batch: inputs " + shape_to_string(x.shape()) + " and targets " +
                 shape_to_string(y.shape()) + " differ in batch size");
   prepare_training_step();
-  Tensor prediction = forward(x, true);
+  Tensor prediction = forward_pass(x, true);
   Tensor gradient(prediction.shape());
   std::vector<double> figures{loss_->compute(y, prediction, &gradient)};
   for (const auto& metric : metrics_) figures.push_back(metric->compute(y, prediction));
-  backward(gradient);
+  backward_pass(gradient);
   optimizer_->apply_gradients(trainable_parameters());
   return figures;
 }
 
 std::vector<double> Trainer::test_on_batch(const Tensor& x, const Tensor& y) {
   throw_if_interrupted();
-  if (!compiled()) throw Error("model " + name() + " must be compiled before evaluation");
-  return batch_figures(y, forward(x, false));
+  if (!compiled()) throw Error("model " + model_name() + " must be compiled before evaluation");
+  return batch_figures(y, forward_pass(x, false));
 }
 
 std::vector<double> Trainer::evaluate(const Samples& x, const Samples& y, int batch_size, int verbose) {
@@ -87,7 +87,7 @@ std::vector<double> Trainer::evaluate(const Samples& x, const Samples& y, int ba
 }
 
 std::vector<double> Trainer::evaluate(BatchSource& batches, int verbose) {
-  if (!compiled()) throw Error("model " + name() + " must be compiled before evaluation");
+  if (!compiled()) throw Error("model " + model_name() + " must be compiled before evaluation");
   const int64_t samples = batches.samples();
   if (samples == 0) throw Error("evaluate: no samples");
   std::vector<double> totals(metrics_names().size(), 0.0);
@@ -130,7 +130,7 @@ History Trainer::fit(const Samples& x, const Samples& y, const FitOptions& optio
 }
 
 History Trainer::fit(BatchSource& train, BatchSource* validation, const FitOptions& options) {
-  if (!compiled()) throw Error("model " + name() + " must be compiled before fit");
+  if (!compiled()) throw Error("model " + model_name() + " must be compiled before fit");
   const int64_t samples = train.samples();
   if (samples == 0) throw Error("fit: no training samples");
   if (validation && options.verbose)
@@ -179,7 +179,7 @@ History Trainer::fit(BatchSource& train, BatchSource* validation, const FitOptio
   return history;
 }
 
-Tensor Trainer::predict_on_batch(const Tensor& x) { return forward(x, false); }
+Tensor Trainer::predict_on_batch(const Tensor& x) { return forward_pass(x, false); }
 
 Tensor Trainer::predict(const Samples& x, int batch_size, int verbose) {
   if (batch_size <= 0) throw Error("predict: batch_size must be positive, got " + std::to_string(batch_size));
@@ -191,7 +191,7 @@ Tensor Trainer::predict(const Samples& x, int batch_size, int verbose) {
   for (int64_t begin = 0; begin < x.rows(); begin += batch_size) {
     throw_if_interrupted();
     const int64_t end = std::min<int64_t>(begin + batch_size, x.rows());
-    Tensor y = forward(x.rows(begin, end), false);
+    Tensor y = forward_pass(x.rows(begin, end), false);
     std::memcpy(result.data() + begin * row, y.data(), y.size() * sizeof(float));
     progress.update(end);
   }

@@ -7,11 +7,19 @@
 
 #include "bottleneck/atomic_file.hpp"
 #include "bottleneck/error.hpp"
+#include "bottleneck/layers/global_pooling2d.hpp"
 #include "bottleneck/file_hash.hpp"
 #include "bottleneck/interrupt.hpp"
 #include "bottleneck/npy.hpp"
 
 namespace bottleneck {
+
+std::unique_ptr<Model> features_of(std::unique_ptr<Model> base, const std::string& layer, const std::string& pooling) {
+  SymbolicTensor x = global_pooling(layer.empty() ? base->output() : base->get_layer_output(layer), pooling);
+  if (layer.empty() && x.node() == base->output().node()) return base;
+  const std::string name = base->name() + (layer.empty() ? "" : "_to_" + layer);
+  return std::make_unique<Model>(base->input(), x, name);
+}
 
 OnError parse_on_error(const std::string& name) {
   if (name == "skip") return OnError::skip;

@@ -52,23 +52,10 @@ private:
   std::map<const SymbolicNode*, SymbolicTensor> rebuilt_;
 };
 
-// The node of the layer called `name`, searched from the output towards the input.
-const SymbolicNode* find_node(const SymbolicTensor& output, const std::string& name) {
-  std::vector<const SymbolicNode*> pending{output.node().get()};
-  while (!pending.empty()) {
-    const SymbolicNode* node = pending.back();
-    pending.pop_back();
-    if (node->layer && node->layer->name() == name) return node;
-    for (const SymbolicTensor& input : node->inputs) pending.push_back(input.node().get());
-  }
-  return nullptr;
-}
-
 }  // namespace
 
 ModelSplit split_model(const Model& model, const std::string& layer_name) {
-  const SymbolicNode* node = find_node(model.output(), layer_name);
-  if (!node) throw Error("model " + model.name() + " has no layer named " + layer_name);
+  const SymbolicNode* node = model.get_layer_output(layer_name).node().get();
   if (node->inputs.size() != 1)
     throw Error("cannot cut the model at " + layer_name + ": it takes " + std::to_string(node->inputs.size()) + " inputs");
   const SymbolicTensor& cut = node->inputs[0];

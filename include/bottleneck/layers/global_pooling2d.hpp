@@ -24,4 +24,8 @@ private:
   std::unique_ptr<backend::Pooling> pooling_;
 };
 
+// keras.applications' pooling argument: GlobalAveragePooling2D on x for "avg",
+// GlobalMaxPooling2D for "max", x itself for "none" (or ""); an Error for anything else.
+SymbolicTensor global_pooling(const SymbolicTensor& x, const std::string& pooling);
+
 }  // namespace bottleneck

@@ -6,6 +6,7 @@
 //   Model model(inputs, Dense(1, "sigmoid")(x));
 #include <functional>
 #include <memory>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -51,10 +52,11 @@ public:
   virtual void build(const std::vector<Shape>& input_shapes, Rng& rng);
   bool built() const { return built_; }
 
-  // Forward pass over a batch. With training=true (and backward_follows) the layer keeps what
-  // backward() needs.
+  // Forward pass over a batch, in training mode (Dropout drops, BatchNormalization uses the
+  // batch's statistics) or inference mode. When backward_follows, the layer keeps what
+  // backward() needs, in either mode.
   virtual Tensor forward(const std::vector<Tensor>& inputs, bool training) = 0;
-  // Given dLoss/dOutput of the last training forward: adds the parameter gradients (when
+  // Given dLoss/dOutput of the last forward: adds the parameter gradients (when
   // trainable) and returns dLoss/dInput for each input (empty tensors unless asked for).
   // The default throws: the layer cannot be trained through.
   virtual std::vector<Tensor> backward(const Tensor& output_gradient, bool need_input_gradients);
@@ -68,8 +70,9 @@ public:
 
 protected:
   bool built_ = false;
-  // Set by Model before each training forward: false when no backward() will follow (a frozen
-  // part of the network with nothing trainable before it), so the layer need not keep its inputs.
+  // Set by Model before each forward: false when no backward() will follow (inference, or a
+  // frozen part of the network with nothing trainable before it), so the layer need not keep
+  // its inputs.
   bool backward_follows = true;
 
 private:
@@ -97,11 +100,16 @@ struct SymbolicNode {
   LayerPtr layer;                      // an InputLayer for Input()
   std::vector<SymbolicTensor> inputs;  // what the layer was called on; empty for an Input
   Shape shape;                         // output shape without the batch axis
+  // The call's `training` argument (layer(x, training=False)): when set, the layer runs in
+  // that mode whatever the model is doing (Keras' transfer-learning guide calls a base with
+  // training=False so its BatchNormalization stays in inference mode when unfrozen).
+  std::optional<bool> training;
 };
 
 // Calls `layer` on symbolic inputs: checks the shapes and records the node. Layer handles
-// (below) use this for operator().
-SymbolicTensor call_layer(const LayerPtr& layer, const std::vector<SymbolicTensor>& inputs);
+// (below) use this for operator(). A layer may be called several times (a shared layer).
+SymbolicTensor call_layer(const LayerPtr& layer, const std::vector<SymbolicTensor>& inputs,
+                          std::optional<bool> training = std::nullopt);
 
 // What the factory functions return (Dense(256, "relu"), Conv2D(...)): a shared handle
 // that can be called on symbolic tensors and converts to LayerPtr for Sequential.

@@ -1,12 +1,14 @@
 #pragma once
 // keras.Model: a DAG of layers from Input to output, with the Trainer's compile / fit /
-// evaluate / predict:
+// evaluate / predict. A Model is a Layer too: called inside another model it runs as one
+// layer (Keras' nested models), and a layer may be called several times (shared layers).
 //   Model model(inputs, outputs);
 //   model.compile("adadelta", "binary_crossentropy", {"accuracy"});
 //   model.fit(x, y, {.epochs = 10});
 //   model.save("head.h5");
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,26 +22,32 @@ namespace bottleneck {
 
 struct WeightsFile;
 
-class Model : public Trainer {
+class Model : public Layer, public Trainer {
 public:
   // Builds every layer not built yet, in layer order, from a generator seeded with `seed`
   // (glorot_uniform kernels, zero biases; Dropout masks).
   Model(SymbolicTensor inputs, SymbolicTensor outputs, std::string name = "model", uint64_t seed = 0);
-  virtual ~Model();
-  Model(const Model&) = delete;
-  Model& operator=(const Model&) = delete;
+  ~Model() override;
 
-  const std::string& name() const override { return name_; }
-  virtual std::string class_name() const { return "Model"; }
-  // Keras' order: by depth from the input, then by discovery from the output. A functional
-  // model lists its InputLayer; a Sequential does not.
+  std::string class_name() const override { return "Model"; }
+  // Keras' order: by depth from the input, then by discovery from the output; a shared layer
+  // once. A functional model lists its InputLayer; a Sequential does not.
   virtual std::vector<LayerPtr> layers() const;
   LayerPtr get_layer(const std::string& name) const;  // throws Error naming the missing layer
+  // Keras' get_layer(name).output: what the layer's call produced (an Error when it is missing
+  // or called more than once).
+  SymbolicTensor get_layer_output(const std::string& name) const;
   const SymbolicTensor& input() const { return input_; }
   const SymbolicTensor& output() const { return output_; }
   Shape input_shape() const;   // without the batch axis
   Shape output_shape() const override;  // without the batch axis
   int64_t count_params() const;
+
+  // As a layer inside another model (its weights are its layers' weights, in layer order).
+  Shape compute_output_shape(const std::vector<Shape>& input_shapes) const override;
+  Tensor forward(const std::vector<Tensor>& inputs, bool training) override;
+  std::vector<Tensor> backward(const Tensor& output_gradient, bool need_input_gradients) override;
+  std::vector<Parameter*> parameters() override;
   // model.summary() as Keras 2.2 prints it.
   std::string summary() const;
 
@@ -59,7 +67,7 @@ public:
   // model.save: Keras 2 layout (model_config, training_config, model_weights); load_model()
   // and Keras read it back.
   void save(const std::string& path) const override;
-  virtual nlohmann::json get_config() const;  // {"name", "layers", "input_layers", "output_layers"}
+  nlohmann::json get_config() const override;  // {"name", "layers", "input_layers", "output_layers"}
   std::string to_json() const;                // {"class_name", "config", "keras_version", "backend"}
 
 protected:
@@ -70,19 +78,28 @@ protected:
 private:
   struct Node {
     LayerPtr layer;
-    std::vector<int> inputs;  // indices of earlier nodes
-    Shape shape;              // output shape without the batch axis
-    int consumers = 0;        // how many later nodes (or the model output) read this one
-    bool backward_needed = false;  // it has trainable weights, or something before it has
+    std::vector<int> inputs;        // indices of earlier nodes
+    Shape shape;                    // output shape without the batch axis
+    std::optional<bool> training;   // the call's training argument, when given
+    int consumers = 0;              // how many later nodes (or the model output) read this one
+    bool backward_needed = false;   // a gradient must reach it: it or something before it trains
   };
 
   // The Trainer's hooks.
-  Tensor forward(const Tensor& x, bool training) override;
-  void backward(const Tensor& output_gradient) override;
+  const std::string& model_name() const override { return name(); }
+  Tensor forward_pass(const Tensor& x, bool training) override;
+  void backward_pass(const Tensor& output_gradient) override;
   std::vector<Parameter*> trainable_parameters() const override;
-  void prepare_training_step() override;  // sets Node::backward_needed from the layers' trainable flags
+  void prepare_training_step() override;
 
-  std::string name_;
+  // Sets Node::backward_needed from the layers' trainable flags, the input node's from
+  // `input_needs_gradient`; returns whether any node needs a backward pass.
+  bool prepare_backward(bool input_needs_gradient);
+  // The graph's forward (with `backward` whether a backward pass follows) and backward
+  // (returning the input's gradient when asked).
+  Tensor run_forward(const Tensor& x, bool training, bool backward);
+  Tensor run_backward(const Tensor& output_gradient, bool need_input_gradient);
+
   Rng rng_;
   SymbolicTensor input_, output_;
   std::vector<Node> nodes_;  // in layers() order, the input first, the output last

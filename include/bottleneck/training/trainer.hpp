@@ -73,7 +73,6 @@ public:
   bool stop_training = false;  // callbacks set it to end fit() after the current epoch
 
   // What callbacks use (EarlyStopping, ModelCheckpoint); the model provides them.
-  virtual const std::string& name() const = 0;
   virtual Shape output_shape() const = 0;  // without the batch axis
   virtual std::vector<Tensor> get_weights() const = 0;
   virtual void set_weights(const std::vector<Tensor>& weights) = 0;
@@ -84,8 +83,9 @@ protected:
   // The network's passes: a forward over a batch (keeping what backward needs when
   // training), the backward from dLoss/dOutput adding into the parameters' gradients, and
   // the parameters the optimizer updates.
-  virtual Tensor forward(const Tensor& x, bool training) = 0;
-  virtual void backward(const Tensor& output_gradient) = 0;
+  virtual const std::string& model_name() const = 0;  // for messages
+  virtual Tensor forward_pass(const Tensor& x, bool training) = 0;
+  virtual void backward_pass(const Tensor& output_gradient) = 0;
   virtual std::vector<Parameter*> trainable_parameters() const = 0;
   // Called before each training step: trainable flags may have changed since the last one.
   virtual void prepare_training_step() = 0;

@@ -13,6 +13,11 @@
 
 namespace bottleneck {
 
+// A network as a feature extractor: Keras' Model(base.input, base.get_layer(layer).output)
+// (the whole base when `layer` is empty), with "avg" or "max" global pooling on top as
+// keras.applications' pooling argument does ("none" for none).
+std::unique_ptr<Model> features_of(std::unique_ptr<Model> base, const std::string& layer, const std::string& pooling);
+
 enum class OnError { skip, fail };
 OnError parse_on_error(const std::string& name);  // "skip" or "fail"
 
