@@ -22,6 +22,17 @@ const std::map<std::string, FromConfig>& registry() {
       {"GlobalAveragePooling2D", GlobalAveragePooling2DLayer::from_config},
       {"GlobalMaxPooling2D", GlobalMaxPooling2DLayer::from_config},
       {"Concatenate", ConcatenateLayer::from_config},
+      {"ZeroPadding2D", ZeroPadding2DLayer::from_config},
+      {"Cropping2D", Cropping2DLayer::from_config},
+      {"Reshape", ReshapeLayer::from_config},
+      {"Permute", PermuteLayer::from_config},
+      {"Add", AddLayer::from_config},
+      {"Subtract", SubtractLayer::from_config},
+      {"Multiply", MultiplyLayer::from_config},
+      {"Average", AverageLayer::from_config},
+      {"Maximum", MaximumLayer::from_config},
+      {"Minimum", MinimumLayer::from_config},
+      {"AveragePooling2D", AveragePooling2DLayer::from_config},
   };
   return classes;
 }

@@ -20,6 +20,13 @@ backend::ConvGeometry geometry_of(const Pooling2DOptions& o, const std::string& 
 
 Pooling2DLayer::Pooling2DLayer(PoolingReduction reduction, Pooling2DOptions options, const std::string& default_name)
     : Layer(detail::layer_name_or_default(options.name, default_name)), options_(std::move(options)) {
+  const int64_t largest = int64_t{1} << 20;
+  for (int64_t size : {options_.pool_h, options_.pool_w})
+    if (size < 1 || size > largest)
+      throw Error(name() + ": pool_size must be in 1.." + std::to_string(largest) + ", got " + std::to_string(size));
+  for (int64_t stride : {options_.stride_h, options_.stride_w})
+    if (stride < 0 || stride > largest)
+      throw Error(name() + ": strides must be in 1.." + std::to_string(largest) + ", got " + std::to_string(stride));
   pooling_ = std::make_unique<backend::Pooling>(pool_kind(reduction), geometry_of(options_, name()));
   built_ = true;
 }
@@ -56,6 +63,11 @@ Pooling2DOptions Pooling2DLayer::options_from_config(const nlohmann::json& c) {
   Pooling2DOptions o{.padding = c.value("padding", "valid"), .name = c.at("name").get<std::string>()};
   std::tie(o.pool_h, o.pool_w) = detail::int_pair(c, "pool_size", 2);
   std::tie(o.stride_h, o.stride_w) = detail::int_pair(c, "strides", 0);
+  // 0 in the options means Keras' strides=None; a config that writes 0 is wrong, not None.
+  if (c.contains("strides") && !c["strides"].is_null() && (o.stride_h < 1 || o.stride_w < 1))
+    throw Error(o.name + ": strides must be positive, got " + c["strides"].dump());
+  if (c.value("data_format", "channels_last") != "channels_last")
+    throw Error(o.name + ": only channels_last is supported");
   return o;
 }
 

@@ -8,12 +8,12 @@ namespace bottleneck {
 
 class GlobalAveragePooling2DLayer : public GlobalPooling2DLayer {
 public:
-  explicit GlobalAveragePooling2DLayer(std::string name);
+  explicit GlobalAveragePooling2DLayer(GlobalPooling2DOptions options);
 
   std::string class_name() const override { return "GlobalAveragePooling2D"; }
   static LayerPtr from_config(const nlohmann::json& config);
 };
 
-LayerHandle<GlobalAveragePooling2DLayer> GlobalAveragePooling2D(std::string name = "");
+LayerHandle<GlobalAveragePooling2DLayer> GlobalAveragePooling2D(GlobalPooling2DOptions options = {});
 
 }  // namespace bottleneck

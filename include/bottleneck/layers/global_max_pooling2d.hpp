@@ -8,12 +8,12 @@ namespace bottleneck {
 
 class GlobalMaxPooling2DLayer : public GlobalPooling2DLayer {
 public:
-  explicit GlobalMaxPooling2DLayer(std::string name);
+  explicit GlobalMaxPooling2DLayer(GlobalPooling2DOptions options);
 
   std::string class_name() const override { return "GlobalMaxPooling2D"; }
   static LayerPtr from_config(const nlohmann::json& config);
 };
 
-LayerHandle<GlobalMaxPooling2DLayer> GlobalMaxPooling2D(std::string name = "");
+LayerHandle<GlobalMaxPooling2DLayer> GlobalMaxPooling2D(GlobalPooling2DOptions options = {});
 
 }  // namespace bottleneck
