@@ -134,7 +134,7 @@ TEST(Dropout, NoiseShapeDropsWholeSamples) {
   auto mismatched = Dropout(0.5, {std::nullopt, 2, 1, 1});
   mismatched->build({{3, 2, 3}}, rng);
   EXPECT_THROW(mismatched->forward({Tensor({1, 3, 2, 3})}, true), Error);
-  EXPECT_THROW(Dropout(0.5, {0}), Error);
+  EXPECT_THROW(Dropout(0.5, NoiseShape{0}), Error);
 }
 
 TEST(SpatialDropout2D, DropsWholeChannels) {
