@@ -58,7 +58,7 @@ TEST(Dense, GradientsAccumulateAndFrozenLayersKeepNone) {
   EXPECT_EQ(dx[0].shape(), x.shape());
 }
 
-TEST(Activation, UnknownNamesAreRefused) { EXPECT_THROW(Activation("swish"), Error); }
+TEST(Activation, UnknownNamesAreRefused) { EXPECT_THROW(Activation("swishy"), Error); }
 
 TEST(Activation, SoftmaxRowsSumToOne) {
   ActivationLayer layer(ActivationKind::softmax, "s");

@@ -17,7 +17,10 @@ Shape ActivationLayer::compute_output_shape(const std::vector<Shape>& input_shap
 Tensor ActivationLayer::forward(const std::vector<Tensor>& inputs, bool /*training*/) {
   Tensor y = inputs.at(0).clone();
   detail::activate(activation_, y);
-  if (backward_follows) output_ = y;
+  if (backward_follows) {
+    output_ = y;
+    if (detail::activation_backward_needs_input(activation_)) input_ = inputs.at(0);
+  }
   return y;
 }
 
@@ -26,20 +29,21 @@ std::vector<Tensor> ActivationLayer::backward(const Tensor& output_gradient, boo
   if (output_.size() != output_gradient.size())
     throw Error("Activation " + name() + ": backward() without a matching training forward");
   Tensor dx = output_gradient.clone();
-  detail::activation_backward(activation_, output_, dx);
+  detail::activation_backward(activation_, input_, output_, dx);
   output_ = Tensor();
+  input_ = Tensor();
   return {dx};
 }
 
 nlohmann::json ActivationLayer::get_config() const {
   nlohmann::json config = Layer::get_config();
-  config["activation"] = activation_name(activation_);
+  config["activation"] = activation_to_config(activation_);
   return config;
 }
 
 LayerPtr ActivationLayer::from_config(const nlohmann::json& config) {
-  return std::make_shared<ActivationLayer>(parse_activation(config.at("activation").get<std::string>()),
-                                           config.at("name").get<std::string>());
+  if (!config.contains("activation")) throw Error("Activation config without an activation: " + config.dump());
+  return std::make_shared<ActivationLayer>(activation_from_config(config), config.at("name").get<std::string>());
 }
 
 LayerHandle<ActivationLayer> Activation(const std::string& activation, std::string name) {

@@ -52,8 +52,10 @@ Tensor DenseLayer::forward(const std::vector<Tensor>& inputs, bool /*training*/)
     for (int64_t r = 0; r < rows; ++r) std::memcpy(y.data() + r * units_, bias_.value.data(), units_ * sizeof(float));
   backend::gemm(false, false, rows, units_, in, 1.0f, x.data(), in, kernel_.value.data(), units_, use_bias_ ? 1.0f : 0.0f,
                 y.data(), units_);
+  const bool keep = backward_follows;
+  if (keep && detail::activation_backward_needs_input(activation_)) pre_activation_ = y.clone();
   detail::activate(activation_, y);
-  if (backward_follows) {
+  if (keep) {
     input_ = x;
     output_ = y;
   }
@@ -66,7 +68,7 @@ std::vector<Tensor> DenseLayer::backward(const Tensor& output_gradient, bool nee
   const int64_t in = kernel_.value.dim(0);
   const int64_t rows = output_.size() / units_;
   Tensor g = output_gradient.clone();
-  detail::activation_backward(activation_, output_, g);
+  detail::activation_backward(activation_, pre_activation_, output_, g);
   if (trainable) {
     // dKernel += x^T g; dBias += column sums of g.
     backend::gemm(true, false, in, units_, rows, 1.0f, input_.data(), in, g.data(), units_, 1.0f,
@@ -84,6 +86,7 @@ std::vector<Tensor> DenseLayer::backward(const Tensor& output_gradient, bool nee
   }
   input_ = Tensor();
   output_ = Tensor();
+  pre_activation_ = Tensor();
   return {dx};
 }
 
@@ -95,7 +98,7 @@ std::vector<Parameter*> DenseLayer::parameters() {
 nlohmann::json DenseLayer::get_config() const {
   nlohmann::json config = Layer::get_config();
   config["units"] = units_;
-  config["activation"] = activation_name(activation_);
+  config["activation"] = activation_to_config(activation_);
   config["use_bias"] = use_bias_;
   config["kernel_initializer"] = glorot_uniform_config();
   config["bias_initializer"] = zeros_config();
@@ -107,7 +110,7 @@ nlohmann::json DenseLayer::get_config() const {
 
 LayerPtr DenseLayer::from_config(const nlohmann::json& config) {
   return std::make_shared<DenseLayer>(config.at("units").get<int64_t>(),
-                                      parse_activation(config.value("activation", "linear")),
+                                      activation_from_config(config),
                                       config.value("use_bias", true), config.at("name").get<std::string>());
 }
 

@@ -1,5 +1,7 @@
 #include "layers/layer_config.hpp"
 
+#include <cmath>
+
 #include "bottleneck/error.hpp"
 
 namespace bottleneck::detail {
@@ -40,6 +42,66 @@ Shape shape_after_batch_axis(const nlohmann::json& batch_input_shape, const std:
     shape.push_back(batch_input_shape[i].get<int64_t>());
   }
   return shape;
+}
+
+std::optional<double> optional_number_field(const nlohmann::json& config, const char* key, const std::string& layer) {
+  auto found = config.find(key);
+  if (found == config.end() || found->is_null()) return std::nullopt;
+  if (!found->is_number() || !std::isfinite(found->get<double>()))
+    throw Error(layer + ": " + key + " must be a finite number, got " + found->dump());
+  return found->get<double>();
+}
+
+double number_field(const nlohmann::json& config, const char* key, double fallback, const std::string& layer) {
+  return optional_number_field(config, key, layer).value_or(fallback);
+}
+
+std::vector<int64_t> axis_list(const nlohmann::json& config, const char* key, std::vector<int64_t> fallback) {
+  auto found = config.find(key);
+  if (found == config.end()) return fallback;
+  if (found->is_number_integer()) return {found->get<int64_t>()};
+  return found->get<std::vector<int64_t>>();
+}
+
+int64_t resolve_axis(int64_t axis, int64_t rank, const std::string& layer) {
+  const int64_t resolved = axis < 0 ? axis + rank : axis;
+  if (resolved < 0 || resolved >= rank)
+    throw Error(layer + ": axis " + std::to_string(axis) + " is out of range for inputs of rank " + std::to_string(rank));
+  return resolved;
+}
+
+void require_channels_last(const nlohmann::json& config, const std::string& layer) {
+  auto found = config.find("data_format");
+  if (found != config.end() && found->is_string() && found->get<std::string>() == "channels_first")
+    throw Error(layer + ": data_format channels_first is not supported (NHWC, channels_last only)");
+}
+
+std::vector<double> channel_values(const nlohmann::json& config, const char* key, double fallback,
+                                   const std::string& layer) {
+  auto found = config.find(key);
+  if (found == config.end() || found->is_null()) return {fallback};
+  const nlohmann::json* value = &*found;
+  if (value->is_object() && value->value("class_name", "") == "__numpy__") value = &value->at("config").at("value");
+  while (value->is_array() && value->size() == 1 && value->at(0).is_array()) value = &value->at(0);
+  std::vector<double> values;
+  const auto take = [&](const nlohmann::json& v) {
+    if (!v.is_number() || !std::isfinite(v.get<double>()))
+      throw Error(layer + ": " + key + " must hold finite numbers along the last axis, got " + found->dump());
+    values.push_back(v.get<double>());
+  };
+  if (value->is_array()) {
+    for (const nlohmann::json& v : *value) take(v);
+  } else {
+    take(*value);
+  }
+  if (values.empty()) throw Error(layer + ": " + key + " is empty");
+  return values;
+}
+
+std::optional<int64_t> optional_seed(const nlohmann::json& config) {
+  auto found = config.find("seed");
+  if (found == config.end() || found->is_null()) return std::nullopt;
+  return found->get<int64_t>();
 }
 
 }  // namespace bottleneck::detail

@@ -23,6 +23,7 @@ public:
 private:
   ActivationKind activation_;
   Tensor output_;
+  Tensor input_;  // kept only for activations whose derivative needs their input
 };
 
 LayerHandle<ActivationLayer> Activation(const std::string& activation, std::string name = "");

@@ -35,6 +35,7 @@ private:
   Parameter bias_{"bias", {}, {}};
   Tensor input_;   // kept by a training forward for backward()
   Tensor output_;  // after the activation, whose derivative backward() needs
+  Tensor pre_activation_;  // kept only for activations whose derivative needs their input
 };
 
 LayerHandle<DenseLayer> Dense(int64_t units, const std::string& activation = "linear",
