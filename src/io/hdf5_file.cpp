@@ -333,8 +333,10 @@ Tensor Group::read_float_dataset(std::string_view relative) const {
   Shape shape;
   if (!type.valid() || !space.valid() || !read_extent(space.get(), shape)) fail_hdf5("cannot read dataset " + path);
   const size_t size = H5Tget_size(type.get());
-  if (H5Tget_class(type.get()) != H5T_FLOAT || (size != 4 && size != 8))
-    fail("dataset " + path + " holds " + describe_type(type.get()) + ", expected float32 or float64");
+  // Integers too: a Normalization layer's count is an int64 weight.
+  const H5T_class_t type_class = H5Tget_class(type.get());
+  if (!(type_class == H5T_FLOAT && (size == 4 || size == 8)) && !(type_class == H5T_INTEGER && size <= 8))
+    fail("dataset " + path + " holds " + describe_type(type.get()) + ", expected float32, float64 or an integer");
   const int64_t count = bounded_count(shape, max_dataset_values);
   if (count < 0) fail("dataset " + path + " has an absurd shape " + shape_to_string(shape));
   // Uncompressed data cannot be larger than the file; a damaged header can claim so.

@@ -80,7 +80,8 @@ public:
 
   // Whether the dataset's elements are integers (of any width or sign).
   bool holds_integers(std::string_view relative) const;
-  // A float32 or float64 dataset, as float32. Refuses other types and absurd sizes.
+  // A float or integer dataset (a Normalization count is int64), as float32. Refuses other
+  // types and absurd sizes.
   Tensor read_float_dataset(std::string_view relative) const;
   void write_dataset(std::string_view relative, const Shape& shape, std::span<const float> values) const;
   void write_dataset(std::string_view relative, const Shape& shape, std::span<const double> values) const;

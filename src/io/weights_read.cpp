@@ -100,8 +100,9 @@ std::vector<std::string> naturally_sorted_children(const hdf5::Group& group) {
 // layers/<snake_case_class>[_N], a layer's sub-objects (a Dense inside an attention layer,
 // a Dropout's seed generator) under their attribute names. Every member of a layers/
 // group is listed (weightless ones too), models themselves only when they own weights,
-// other sub-objects only when they hold float weights. Integer variables are state
-// (seed generators, counters), not weights, and are left out. Names are paths below
+// other sub-objects only when they hold float weights. Integer variables of sub-objects are
+// state (seed generators), not weights, and are left out; a layer's own (a Normalization
+// count) are weights. Names are paths below
 // /layers without the layers/ steps: "functional/conv2d".
 void read_keras3_object(const hdf5::Group& group, const std::string& name, bool layer_member, int depth,
                         std::vector<LayerWeights>& layers) {
@@ -118,7 +119,7 @@ void read_keras3_object(const hdf5::Group& group, const std::string& name, bool 
     }
     hdf5::Group vars = group.open_group(child);
     for (const std::string& variable : naturally_sorted_children(vars))
-      if (!vars.holds_integers(variable))
+      if (layer_member || !vars.holds_integers(variable))
         layer.variables.push_back({"vars/" + variable, vars.read_float_dataset(variable)});
   }
   const bool is_model = std::find(children.begin(), children.end(), "layers") != children.end();
