@@ -16,8 +16,11 @@
 #include "bottleneck/preprocessing.hpp"
 #include "cli/command.hpp"
 #include "cli/model_input_options.hpp"
+#include "cli/thread_options.hpp"
 #include "core/atomic_file.hpp"
+#include "core/folder_lock.hpp"
 #include "core/progress.hpp"
+#include "io/escaped_names.hpp"
 #include "io/file_hash.hpp"
 
 namespace bottleneck::cli {
@@ -46,10 +49,28 @@ struct ExtractedRows {
   Shape feature_shape;
 };
 
-std::string lines(const std::vector<std::string>& items) {
+// One name a line, escaped: a newline in a name would otherwise shift every row after it.
+std::string lines(const std::vector<std::string>& names) {
   std::string text;
-  for (const auto& item : items) text += item + "\n";
+  for (const auto& name : names) text += escape_name(name) + "\n";
   return text;
+}
+
+std::vector<std::string> escaped(const std::vector<std::string>& names) {
+  std::vector<std::string> out;
+  for (const auto& name : names) out.push_back(escape_name(name));
+  return out;
+}
+
+// An output folder inside the input folder would be listed as a class (or its staging
+// folder would): refused before anything is created.
+void check_output_outside_input(const ExtractSettings& s) {
+  if (!fs::is_directory(s.input)) return;
+  const fs::path input = fs::weakly_canonical(s.input), output = fs::weakly_canonical(s.output_dir);
+  const auto [in_end, out_at] = std::mismatch(input.begin(), input.end(), output.begin(), output.end());
+  if (in_end == input.end())
+    throw Error("cannot write to " + s.output_dir + ": it is inside the input folder " + s.input +
+                ", whose subfolders are read as classes; choose an output folder outside it");
 }
 
 // predict_to_npy's record of how far a resumable run got, beside its partial features.
@@ -118,11 +139,21 @@ ExtractedRows extract_image(const ExtractSettings& s, Model& model, const Resolv
   return {{fs::path(s.input).filename().string()}, {}, {}, {}, features.shape()};
 }
 
+// "A folder of class subfolders (or of images)": without subfolders the images are unlabelled.
+bool has_subfolders(const fs::path& folder) {
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(folder, ec))
+    if (entry.is_directory(ec)) return true;
+  return false;
+}
+
 ExtractedRows extract_directory(const ExtractSettings& s, Model& model, const ResolvedModelInput& input,
                                 const std::string& run_id, const StagingFolder& staging) {
   ImageDataGenerator generator({.preprocessing = input.preprocessing});
   DirectoryIterator iterator = generator.flow_from_directory(
-      s.input, {.target_size = input.target_size, .class_mode = ClassMode::sparse, .batch_size = s.batch_size,
+      s.input, {.target_size = input.target_size,
+                .class_mode = has_subfolders(s.input) ? ClassMode::sparse : ClassMode::none,
+                .batch_size = s.batch_size,
                 .shuffle = false, .interpolation = input.interpolation});
   if (iterator.samples() == 0) throw Error("no images found in " + s.input);
   Progress progress("extract", iterator.samples(), "images", s.quiet);
@@ -137,7 +168,7 @@ ExtractedRows extract_directory(const ExtractSettings& s, Model& model, const Re
     extracted = predict_to_npy(
         model, iterator, staging / "features.npy",
         {.on_error = parse_on_error(s.on_error),
-         .workers = s.workers,
+         .workers = capped_thread_count(s.workers, "--workers"),
          .resumable = true,
          .resume = s.resume,
          .run_id = run_id,
@@ -169,13 +200,17 @@ void run_extract(const ExtractSettings& s) {
   if (!fs::exists(s.input)) throw Error("cannot read " + s.input + ": no such file or directory");
   if (fs::exists(s.output_dir) && !fs::is_directory(s.output_dir))
     throw Error("cannot write to " + s.output_dir + ": it exists and is not a directory");
-  if (s.threads > 0) omp_set_num_threads(s.threads);
+  // meta.json records the input path, and JSON holds only UTF-8.
+  if (!is_utf8(s.input)) throw Error("cannot use " + escape_name(s.input) + " as input: its path is not valid UTF-8");
+  check_output_outside_input(s);
+  if (s.threads) omp_set_num_threads(capped_thread_count(s.threads, "--threads"));
 
   ResolvedModelInput input = resolve_model_input(s.model);
   auto model = application_by_name(s.model.model, input.application);
   std::error_code ec;
   fs::create_directories(s.output_dir, ec);
   if (ec) throw Error("cannot create " + s.output_dir + ": " + ec.message());
+  const FolderLock one_run_at_a_time(s.output_dir);  // the staging folder below is shared by name
 
   nlohmann::json meta = model_input_metadata(s.model, input);
   meta["input"] = s.input;
@@ -190,11 +225,12 @@ void run_extract(const ExtractSettings& s) {
   if (!rows.class_names.empty()) write_text_file(staging / "classes.txt", lines(rows.class_names));
 
   nlohmann::json skipped = nlohmann::json::array();
-  for (const SkippedFile& f : rows.skipped) skipped.push_back({{"file", f.filename}, {"error", f.error}});
+  for (const SkippedFile& f : rows.skipped)
+    skipped.push_back({{"file", escape_name(f.filename)}, {"error", escape_name(f.error)}});
   meta["count"] = rows.files.size();
   meta["features_shape"] = rows.feature_shape;
   meta["labelled"] = !rows.labels.empty();
-  meta["classes"] = rows.class_names;
+  meta["classes"] = escaped(rows.class_names);
   meta["skipped"] = skipped;
   write_text_file(staging / "meta.json", meta.dump(2) + "\n");
   staging.publish();
@@ -214,8 +250,9 @@ void setup_extract(CLI::App& app) {
   cmd->add_option("-o,--output", settings->output_dir, "output folder")->required();
   add_model_input_options(*cmd, settings->model);
   cmd->add_option("--batch-size", settings->batch_size, "images per forward pass")->capture_default_str();
-  cmd->add_option("--threads", settings->threads, "compute threads (default: all cores)");
-  cmd->add_option("--workers", settings->workers, "image decoding threads (default: half the cores)");
+  cmd->add_option("--threads", settings->threads, "compute threads (default: all cores)")->check(positive_thread_count());
+  cmd->add_option("--workers", settings->workers, "image decoding threads (default: half the cores)")
+      ->check(positive_thread_count());
   cmd->add_option("--on-error", settings->on_error, "skip (default) or fail on an unreadable image")->capture_default_str();
   cmd->add_flag("--resume", settings->resume,
                 "continue the interrupted (Ctrl-C'd or killed) run into the same output folder");

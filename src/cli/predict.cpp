@@ -14,6 +14,7 @@
 #include "cli/feature_folder.hpp"
 #include "cli/image_model_input.hpp"
 #include "cli/model_input_options.hpp"
+#include "io/escaped_names.hpp"
 
 namespace bottleneck::cli {
 
@@ -112,7 +113,7 @@ void run_predict(const PredictSettings& s) {
     const float probability = units == 1 ? row[0] : row[best];
     char value[32];
     std::snprintf(value, sizeof value, "%.7g", probability);
-    csv += p.files[n] + "," + value + "," + std::to_string(best) + "\n";
+    csv += csv_field(p.files[n]) + "," + value + "," + std::to_string(best) + "\n";
   }
   std::fputs(csv.c_str(), stdout);
 }

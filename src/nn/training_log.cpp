@@ -16,6 +16,7 @@ double seconds_between(std::chrono::steady_clock::time_point a, std::chrono::ste
 }
 
 std::string printf_string(const char* format, double value) {
+  if (std::isnan(value)) value = std::fabs(value);  // Python prints nan, never glibc's -nan
   char text[64];
   std::snprintf(text, sizeof text, format, value);
   return text;
