@@ -278,8 +278,9 @@ TEST(FileNames, NewlinesCommasAndLatin1NamesStayAligned) {
 
 TEST(FileNames, RefusesAnInputPathThatIsNotUtf8) {
   const fs::path dir = scratch_dir("latin1-input"), images = write_two_classes(dir / "caf\xe9", 1);
-  expect_refused(extract_args(images, dir / "out"));
-  EXPECT_FALSE(fs::exists(dir / "out" / "features.npy"));
+  const std::string err = expect_refused(extract_args(images, dir / "out"));
+  EXPECT_NE(err.find("not valid UTF-8"), std::string::npos) << err;
+  EXPECT_FALSE(fs::exists(dir / "out")) << "refused only after the work";
 }
 
 TEST(EscapedNames, RoundTripEveryByte) {
@@ -437,7 +438,60 @@ TEST(ConcurrentRuns, TwoExtractsIntoOneFolderNeverTearIt) {
   EXPECT_GT(refused, 0) << "the runs never overlapped: nothing was tested";
 }
 
-// ---------------------------------------------------------------- item 12: the log's nan
+// ---------------------------------------------------------------- item 12: RLE bitmaps, the log's nan
+
+// A 16-colour BMP (Windows v3 header) whose pixel data is `data`, compressed as `compression`.
+std::vector<uint8_t> rle_bmp(int width, int height, int bits, uint32_t compression, const std::vector<uint8_t>& data) {
+  std::vector<uint8_t> b = {'B', 'M'};
+  auto u16 = [&](uint32_t v) { b.insert(b.end(), {uint8_t(v), uint8_t(v >> 8)}); };
+  auto u32 = [&](uint32_t v) { b.insert(b.end(), {uint8_t(v), uint8_t(v >> 8), uint8_t(v >> 16), uint8_t(v >> 24)}); };
+  const uint32_t offset = 14 + 40 + 16 * 4;
+  u32(offset + static_cast<uint32_t>(data.size())), u32(0), u32(offset);
+  u32(40), u32(static_cast<uint32_t>(width)), u32(static_cast<uint32_t>(height)), u16(1), u16(bits), u32(compression);
+  u32(static_cast<uint32_t>(data.size())), u32(2835), u32(2835), u32(16), u32(0);
+  for (int i = 0; i < 16; ++i) b.insert(b.end(), {uint8_t(37 * i % 256), uint8_t(255 - 10 * i), uint8_t(10 * i), 0});
+  b.insert(b.end(), data.begin(), data.end());
+  return b;
+}
+
+// The image `rows` (palette indices, top row first) should decode to, with rle_bmp's palette.
+std::vector<float> palette_rgb(const std::vector<std::vector<int>>& rows) {
+  std::vector<float> rgb;
+  for (const auto& row : rows)
+    for (int i : row) rgb.insert(rgb.end(), {float(10 * i), float(255 - 10 * i), float(37 * i % 256)});
+  return rgb;
+}
+
+std::vector<float> loaded(const fs::path& path) {
+  const Tensor x = img_to_array(load_img(path.string()));
+  return std::vector<float>(x.data(), x.data() + x.size());
+}
+
+// Expected pixels are Pillow 9.4's decoding of the same bytes, quirks included: a delta
+// escape takes its offsets from the two bytes after the two it reads first, an odd absolute
+// run in RLE4 loses its last pixel, and data that ends before the image is an error.
+TEST(BmpRle, DecodesAsPillowDoes) {
+  const fs::path dir = scratch_dir("bmp-rle");
+  const std::vector<uint8_t> rle8 = {3, 1, 0, 3, 2, 3, 4, 0, 0, 0,                       // run, odd absolute run (padded), end of line
+                                     2, 5, 0, 2, 9, 9, 1, 0, 7, 6, 0, 0,                 // run, delta, run past the row's end
+                                     0, 4, 7, 8, 9, 10, 0, 0, 6, 11, 0, 1};              // absolute run, run, end of bitmap
+  const std::vector<uint8_t> rle4 = {5, 0x12, 2, 0x34, 0, 0, 0, 5, 0x56, 0x78, 0x9a, 0, 0, 0, 7, 0xfe, 0, 1};
+  auto write = [&](const std::string& name, const std::vector<uint8_t>& bytes) {
+    std::ofstream(dir / name, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+    return dir / name;
+  };
+  const fs::path bottom_up = write("rle8.bmp", rle_bmp(6, 4, 8, 1, rle8));
+  const fs::path top_down = write("rle8-top-down.bmp", rle_bmp(6, -4, 8, 1, rle8));
+  const fs::path nibbles = write("rle4.bmp", rle_bmp(7, 3, 4, 2, rle4));
+  const fs::path short_data = write("rle8-short.bmp", rle_bmp(6, 5, 8, 1, rle8));
+
+  const std::vector<std::vector<int>> rle8_rows = {
+      {11, 11, 11, 11, 11, 11}, {7, 8, 9, 10, 0, 0}, {5, 5, 0, 6, 6, 6}, {1, 1, 1, 2, 3, 4}};
+  EXPECT_EQ(loaded(bottom_up), palette_rgb(rle8_rows));
+  EXPECT_EQ(loaded(top_down), palette_rgb({rle8_rows.rbegin(), rle8_rows.rend()}));
+  EXPECT_EQ(loaded(nibbles), palette_rgb({{15, 14, 15, 14, 15, 14, 15}, {5, 6, 7, 8, 0, 0, 0}, {1, 2, 1, 2, 1, 3, 4}}));
+  EXPECT_THROW(load_img(short_data.string()), Error);
+}
 
 TEST(TrainingLog, PrintsNanAsKerasDoes) {
   EXPECT_EQ(nn::format_figure(-std::numeric_limits<double>::quiet_NaN()), "nan");
