@@ -45,6 +45,22 @@ int wait_for(const Spawned& child) {
   return status;
 }
 
+// Whether `pid` blocks or catches SIGTERM yet (/proc/PID/status). A signal that comes while
+// the loader still maps the libraries ends the process as it ends any program; the rounds
+// signal it from the moment it has set up its own handling.
+bool handles_signals(pid_t pid) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  for (std::string line; std::getline(status, line);)
+    if (line.starts_with("SigBlk:") || line.starts_with("SigCgt:"))
+      if (std::stoull(line.substr(7), nullptr, 16) & (1ull << (SIGTERM - 1))) return true;
+  return false;
+}
+
+void wait_until_it_handles_signals(pid_t pid) {
+  const auto give_up = std::chrono::steady_clock::now() + 10s;
+  while (!handles_signals(pid) && std::chrono::steady_clock::now() < give_up) std::this_thread::sleep_for(1ms);
+}
+
 int rounds_to_run(int in_the_suite) {
   const char* wanted = std::getenv("BOTTLENECK_SIGNAL_ROUNDS");
   return wanted ? std::atoi(wanted) : in_the_suite;
@@ -91,6 +107,8 @@ void signal_rounds(const std::vector<std::string>& args, const fs::path& model, 
     const auto delay = std::chrono::milliseconds(std::uniform_int_distribution<int64_t>(0, run_ms.count())(random));
     SCOPED_TRACE("round " + std::to_string(round) + ": " + describe(attack, delay));
     const Spawned child = spawn(args, err);
+    ASSERT_GT(child.pid, 0) << "not started";  // kill(0, ...) would signal this whole process group
+    wait_until_it_handles_signals(child.pid);
     std::this_thread::sleep_for(delay);
     ::kill(child.pid, attack.signal);
     if (attack.kind != Attack::once) std::this_thread::sleep_for(attack.between);

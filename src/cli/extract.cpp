@@ -173,7 +173,7 @@ ExtractedRows extract_directory(const ExtractSettings& s, Model& model, const Re
          .resume = s.resume,
          .run_id = run_id,
          .on_progress = [&](int64_t done) { progress.update(files_done = done); },
-         .on_skip = [&](const SkippedFile& f) { progress.note("skipped " + f.filename + ": " + f.error); },
+         .on_skip = [&](const SkippedFile& f) { progress.note("skipped " + escape_name(f.filename) + ": " + f.error); },
          .on_resume =
              [&](int64_t done) {
                progress.note("resuming after " + std::to_string(done) + " of " +
