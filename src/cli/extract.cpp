@@ -3,6 +3,7 @@
 // files.txt, classes.txt and meta.json beside it; row i of each describes the same image.
 #include <omp.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
