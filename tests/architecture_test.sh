@@ -16,8 +16,8 @@ part_of() {
   path=${path#bottleneck/}
   case "$path" in
     */*) echo "${path%%/*}" ;;
-    tensor.hpp | error.hpp | interrupt.hpp | atomic_file.hpp | progress.hpp) echo core ;;
-    image.hpp | npy.hpp | preprocessing.hpp | weights_file.hpp | file_hash.hpp) echo io ;;
+    tensor.hpp | error.hpp | interrupt.hpp | atomic_file.hpp | progress.hpp | folder_lock.hpp) echo core ;;
+    image.hpp | npy.hpp | preprocessing.hpp | weights_file.hpp | file_hash.hpp | escaped_names.hpp) echo io ;;
     data.hpp) echo data ;;
     layers.hpp) echo layers ;;
     saving.hpp) echo saving ;;

@@ -1,5 +1,7 @@
 #include "support.hpp"
 
+#include <fcntl.h>
+#include <spawn.h>
 #include <sys/wait.h>
 
 #include <algorithm>
@@ -7,6 +9,8 @@
 #include <cstdio>
 #include <fstream>
 #include <sstream>
+
+extern char** environ;
 
 namespace bottleneck::testing {
 
@@ -41,6 +45,20 @@ std::string slurp(const fs::path& p) {
   return ss.str();
 }
 }  // namespace
+
+int spawn(const std::vector<std::string>& args, const std::string& stderr_path) {
+  std::vector<char*> argv;
+  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 2, stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  pid_t pid = 0;
+  EXPECT_EQ(posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ), 0);
+  posix_spawn_file_actions_destroy(&actions);
+  return pid;
+}
 
 double max_relative_error(const Tensor& ours, const Tensor& expected) {
   double worst = 0, scale = 0;

@@ -34,4 +34,8 @@ struct CommandResult {
 // Runs the bottleneck tool with the given arguments (shell-quoted here).
 CommandResult run_cli(const std::vector<std::string>& args);
 
+// Starts `args` (a program and its arguments) without waiting: stdout to /dev/null, stderr to
+// `stderr_path`. Returns its process id, for signalling it and waiting for it.
+int spawn(const std::vector<std::string>& args, const std::string& stderr_path);
+
 }  // namespace bottleneck::testing

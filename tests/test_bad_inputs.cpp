@@ -2,8 +2,11 @@
 // paths and a full disk, each given to the command-line tool. Every case must fail with a
 // non-zero exit, exactly one stderr line "error: ..." naming the offending file, and leave
 // no output behind (an output that existed before stays byte-identical, no temporary files).
+#include <fcntl.h>
 #include <sys/mount.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstring>
@@ -367,6 +370,25 @@ TEST(BadImages, SkippedByDefaultAndListedInMeta) {
 }
 
 // 16-bit and CMYK images are not bad inputs: they decode as Pillow decodes them.
+// A 1 KB TIFF whose header claims 13000 x 13000 pixels: refused from its size, before the
+// pixels are allocated (682 MB were, before the strips turned out to be missing).
+TEST(BadImages, TiffClaimingMorePixelsThanItsBytesHoldAllocatesLittle) {
+  const fs::path file = write_bytes(scratch_dir("lying-tiff") / "lying.tif", tiff_bytes(13000, 13000));
+  ASSERT_LT(fs::file_size(file), 1024u);
+  const pid_t child = ::fork();
+  if (child == 0) {
+    const int out = ::open("/dev/null", O_WRONLY);
+    ::dup2(out, 1), ::dup2(out, 2);
+    ::execl(BOTTLENECK_CLI, BOTTLENECK_CLI, "load-img", file.c_str(), "-o", "/dev/null", nullptr);
+    ::_exit(127);
+  }
+  int status = 0;
+  struct rusage usage {};
+  ::wait4(child, &status, 0, &usage);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 1) << status;
+  EXPECT_LT(usage.ru_maxrss, 150 * 1024) << "peak memory in KiB";
+}
+
 TEST(BadImages, SixteenBitAndCmykVariantsLoad) {
   const fs::path dir = scratch_dir("image-variants");
   const std::vector<BadFile> variants = {{"rgb16.png", png_bytes(8, 8, 16)},

@@ -3,11 +3,8 @@
 // the next run succeeds over whatever the killed one left, and `extract --resume` continues
 // a killed or interrupted run to exactly the outputs of an uninterrupted one.
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <fcntl.h>
 
 #include <chrono>
 #include <algorithm>
@@ -20,8 +17,6 @@
 #include "bottleneck/npy.hpp"
 #include "bottleneck/weights_file.hpp"
 #include "support.hpp"
-
-extern char** environ;
 
 namespace bottleneck {
 namespace {
@@ -54,16 +49,7 @@ std::vector<std::string> extract_args(const fs::path& images, const fs::path& ou
 // to `stderr_path` when given.
 int run_and_signal(const std::vector<std::string>& args, std::chrono::milliseconds delay, int signal,
                    const std::string& stderr_path = "/dev/null") {
-  std::vector<char*> argv;
-  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 2, stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  pid_t pid = 0;
-  EXPECT_EQ(posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ), 0);
-  posix_spawn_file_actions_destroy(&actions);
+  const pid_t pid = testing::spawn(args, stderr_path);
   std::this_thread::sleep_for(delay);
   if (signal) ::kill(pid, signal);
   int status = 0;
@@ -174,7 +160,8 @@ TEST(CrashSafety, InterruptStopsBetweenBatchesAndResumeFinishesTheRun) {
   std::set<std::string> left;
   for (const auto& entry : fs::recursive_directory_iterator(out)) left.insert(fs::relative(entry.path(), out));
   EXPECT_EQ(left, (std::set<std::string>{".extract-partial", ".extract-partial/features.npy.partial",
-                                         ".extract-partial/features.npy.progress.json"}));
+                                         ".extract-partial/features.npy.progress.json",
+                                         ".extract-partial/features.npy.skipped"}));
 
   const testing::CommandResult resumed = resume_to_the_end(extract_args(images, out, "96x96", "2"));
   ASSERT_EQ(resumed.exit_code, 0) << resumed.err;

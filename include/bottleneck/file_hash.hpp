@@ -9,5 +9,8 @@ namespace bottleneck {
 std::string file_md5(const std::string& path);
 std::string file_sha256(const std::string& path);
 std::string text_sha256(const std::string& text);
+// "size:mtime-in-nanoseconds" ("unreadable" when stat fails): a file's content changes this
+// without hashing it, for telling whether an input changed since a run began.
+std::string file_signature(const std::string& path);
 
 }  // namespace bottleneck

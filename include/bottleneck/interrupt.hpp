@@ -18,7 +18,9 @@ private:
   int signal_;
 };
 
-// For programs: SIGINT and SIGTERM request an interrupt; a second one ends the process at once.
+// For programs: SIGINT and SIGTERM request an interrupt; a second one ends the process at once
+// (exit status 128 + signal), removing its temporary files first. Call it first thing in
+// main, before any thread starts: it blocks both signals, and a thread of its own waits for them.
 void install_interrupt_handlers();
 // Asks the running loops to stop, as a signal would (from another thread, a GUI, a test).
 void request_interrupt(int signal);

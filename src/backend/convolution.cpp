@@ -12,6 +12,10 @@ using tag = memory::format_tag;
 using dt = memory::data_type;
 
 WindowPlacement place_window(int64_t in_h, int64_t in_w, const ConvGeometry& g) {
+  // A zero stride would divide by zero below; a zero window has no output.
+  if (g.kernel_h < 1 || g.kernel_w < 1 || g.stride_h < 1 || g.stride_w < 1)
+    throw Error("window " + std::to_string(g.kernel_h) + "x" + std::to_string(g.kernel_w) + " with strides " +
+                std::to_string(g.stride_h) + "x" + std::to_string(g.stride_w) + ": both must be at least 1");
   WindowPlacement p{};
   auto place = [&](int64_t in, int64_t k, int64_t s, int64_t& out, int64_t& before, int64_t& after) {
     if (g.padding == Padding::valid) {

@@ -3,6 +3,7 @@
 // files.txt, classes.txt and meta.json beside it; row i of each describes the same image.
 #include <omp.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -10,7 +11,9 @@
 #include "bottleneck/atomic_file.hpp"
 #include "bottleneck/data.hpp"
 #include "bottleneck/error.hpp"
+#include "bottleneck/escaped_names.hpp"
 #include "bottleneck/file_hash.hpp"
+#include "bottleneck/folder_lock.hpp"
 #include "bottleneck/image.hpp"
 #include "bottleneck/interrupt.hpp"
 #include "bottleneck/npy.hpp"
@@ -19,6 +22,7 @@
 #include "bottleneck/transfer/feature_extraction.hpp"
 #include "cli/command.hpp"
 #include "cli/model_input_options.hpp"
+#include "cli/thread_options.hpp"
 
 namespace bottleneck::cli {
 
@@ -46,10 +50,28 @@ struct ExtractedRows {
   Shape feature_shape;
 };
 
-std::string lines(const std::vector<std::string>& items) {
+// One name a line, escaped: a newline in a name would otherwise shift every row after it.
+std::string lines(const std::vector<std::string>& names) {
   std::string text;
-  for (const auto& item : items) text += item + "\n";
+  for (const auto& name : names) text += escape_name(name) + "\n";
   return text;
+}
+
+std::vector<std::string> escaped(const std::vector<std::string>& names) {
+  std::vector<std::string> out;
+  for (const auto& name : names) out.push_back(escape_name(name));
+  return out;
+}
+
+// An output folder inside the input folder would be listed as a class (or its staging
+// folder would): refused before anything is created.
+void check_output_outside_input(const ExtractSettings& s) {
+  if (!fs::is_directory(s.input)) return;
+  const fs::path input = fs::weakly_canonical(s.input), output = fs::weakly_canonical(s.output_dir);
+  const auto [in_end, out_at] = std::mismatch(input.begin(), input.end(), output.begin(), output.end());
+  if (in_end == input.end())
+    throw Error("cannot write to " + s.output_dir + ": it is inside the input folder " + s.input +
+                ", whose subfolders are read as classes; choose an output folder outside it");
 }
 
 // predict_to_npy's record of how far a resumable run got, beside its partial features.
@@ -116,9 +138,18 @@ ExtractedRows extract_image(const ExtractSettings& s, Model& model, const Resolv
   return {{fs::path(s.input).filename().string()}, {}, {}, {}, features.shape()};
 }
 
+// "A folder of class subfolders (or of images)": without subfolders the images are unlabelled.
+bool has_subfolders(const fs::path& folder) {
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(folder, ec))
+    if (entry.is_directory(ec)) return true;
+  return false;
+}
+
 ExtractedRows extract_directory(const ExtractSettings& s, Model& model, const ResolvedModelInput& input,
                                 const std::string& run_id, const StagingFolder& staging) {
-  DirectoryIterator iterator = input.flow_from_directory(s.input, ClassMode::sparse, s.batch_size);
+  DirectoryIterator iterator = input.flow_from_directory(
+      s.input, has_subfolders(s.input) ? ClassMode::sparse : ClassMode::none, s.batch_size);
   Progress progress("extract", iterator.samples(), "images", s.quiet);
   progress.note(iterator.found_message());
   if (staging.discarded_run())
@@ -131,12 +162,12 @@ ExtractedRows extract_directory(const ExtractSettings& s, Model& model, const Re
     extracted = predict_to_npy(
         model, iterator, staging / "features.npy",
         {.on_error = parse_on_error(s.on_error),
-         .workers = s.workers,
+         .workers = capped_thread_count(s.workers, "--workers"),
          .resumable = true,
          .resume = s.resume,
          .run_id = run_id,
          .on_progress = [&](int64_t done) { progress.update(files_done = done); },
-         .on_skip = [&](const SkippedFile& f) { progress.note("skipped " + f.filename + ": " + f.error); },
+         .on_skip = [&](const SkippedFile& f) { progress.note("skipped " + escape_name(f.filename) + ": " + f.error); },
          .on_resume =
              [&](int64_t done) {
                progress.note("resuming after " + std::to_string(done) + " of " +
@@ -163,7 +194,10 @@ void run_extract(const ExtractSettings& s) {
   if (!fs::exists(s.input)) throw Error("cannot read " + s.input + ": no such file or directory");
   if (fs::exists(s.output_dir) && !fs::is_directory(s.output_dir))
     throw Error("cannot write to " + s.output_dir + ": it exists and is not a directory");
-  if (s.threads > 0) omp_set_num_threads(s.threads);
+  // meta.json records the input path, and JSON holds only UTF-8.
+  if (!is_utf8(s.input)) throw Error("cannot use " + escape_name(s.input) + " as input: its path is not valid UTF-8");
+  check_output_outside_input(s);
+  if (s.threads) omp_set_num_threads(capped_thread_count(s.threads, "--threads"));
 
   BaseNetwork base = load_base_network(s.model);
   const ResolvedModelInput& input = base.input;
@@ -171,6 +205,7 @@ void run_extract(const ExtractSettings& s) {
   std::error_code ec;
   fs::create_directories(s.output_dir, ec);
   if (ec) throw Error("cannot create " + s.output_dir + ": " + ec.message());
+  const FolderLock one_run_at_a_time(s.output_dir);  // the staging folder below is shared by name
 
   nlohmann::json meta = model_input_metadata(s.model, input);
   meta["input"] = s.input;
@@ -185,11 +220,12 @@ void run_extract(const ExtractSettings& s) {
   if (!rows.class_names.empty()) write_text_file(staging / "classes.txt", lines(rows.class_names));
 
   nlohmann::json skipped = nlohmann::json::array();
-  for (const SkippedFile& f : rows.skipped) skipped.push_back({{"file", f.filename}, {"error", f.error}});
+  for (const SkippedFile& f : rows.skipped)
+    skipped.push_back({{"file", escape_name(f.filename)}, {"error", escape_name(f.error)}});
   meta["count"] = rows.files.size();
   meta["features_shape"] = rows.feature_shape;
   meta["labelled"] = !rows.labels.empty();
-  meta["classes"] = rows.class_names;
+  meta["classes"] = escaped(rows.class_names);
   meta["skipped"] = skipped;
   write_text_file(staging / "meta.json", meta.dump(2) + "\n");
   staging.publish();
@@ -211,8 +247,9 @@ void setup_extract(CLI::App& app) {
   cmd->add_option("--layer", settings->model.layer,
                   "features from this layer's output instead of the network's (Keras' get_layer(NAME).output)");
   cmd->add_option("--batch-size", settings->batch_size, "images per forward pass")->capture_default_str();
-  cmd->add_option("--threads", settings->threads, "compute threads (default: all cores)");
-  cmd->add_option("--workers", settings->workers, "image decoding threads (default: half the cores)");
+  cmd->add_option("--threads", settings->threads, "compute threads (default: all cores)")->check(positive_thread_count());
+  cmd->add_option("--workers", settings->workers, "image decoding threads (default: half the cores)")
+      ->check(positive_thread_count());
   cmd->add_option("--on-error", settings->on_error, "skip (default) or fail on an unreadable image")->capture_default_str();
   cmd->add_flag("--resume", settings->resume,
                 "continue the interrupted (Ctrl-C'd or killed) run into the same output folder");

@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "bottleneck/error.hpp"
+#include "bottleneck/escaped_names.hpp"
 #include "bottleneck/npy.hpp"
 
 namespace bottleneck::cli {
@@ -17,7 +18,7 @@ std::vector<std::string> read_lines(const fs::path& path) {
   std::vector<std::string> lines;
   std::ifstream in(path);
   if (!in) throw Error("cannot read " + path.string());
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  for (std::string line; std::getline(in, line);) lines.push_back(unescape_name(line));
   return lines;
 }
 
@@ -53,7 +54,8 @@ Tensor targets_for(const Model& model, const Tensor& labels, const std::string& 
   const std::string loss = model.loss()->name();
   float highest = 0.0f;
   for (float label : labels) {
-    if (label < 0.0f || label != std::floor(label))
+    // Bounded before any cast: +inf or 1e30 cast to an integer is undefined.
+    if (!std::isfinite(label) || label < 0.0f || label != std::floor(label) || label >= 16777216.0f)
       throw Error(dir + "/labels.npy holds " + std::to_string(label) + ", not a class index");
     highest = std::max(highest, label);
   }

@@ -5,6 +5,7 @@
 
 #include "bottleneck/error.hpp"
 #include "bottleneck/layers.hpp"
+#include "core/checked_size.hpp"
 
 namespace bottleneck::cli {
 
@@ -49,9 +50,8 @@ LayerPtr head_layer(const std::string& item) {
   }
   if (kind == "dense") {
     expect_fields(2, 3);
-    const double units = parse_number(fields[1], item);
-    if (units < 1 || units != static_cast<int64_t>(units)) throw Error("--head: '" + item + "' needs a positive whole number of units");
-    return Dense(static_cast<int64_t>(units), fields.size() == 3 ? fields[2] : "linear");
+    const int64_t units = checked_dimension(parse_number(fields[1], item), "--head: the units of '" + item + "'");
+    return Dense(units, fields.size() == 3 ? fields[2] : "linear");
   }
   if (kind == "dropout") {
     expect_fields(2, 2);

@@ -11,6 +11,7 @@
 #include "bottleneck/error.hpp"
 #include "bottleneck/interrupt.hpp"
 #include "cli/command.hpp"
+#include "core/temporary_files.hpp"
 
 namespace bottleneck::cli {
 
@@ -69,6 +70,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "error: %s\n", one_line(e.what()).c_str());
     return 2;
   } catch (const bottleneck::Interrupted& e) {
+    bottleneck::hold_temporaries_until_exit();  // a second signal now would only add a second line
     std::fprintf(stderr, "error: %s\n", one_line(e.what()).c_str());
     return 128 + e.signal();  // the shell's status for a process ended by that signal
   } catch (const std::bad_alloc&) {

@@ -11,6 +11,7 @@
 #include "bottleneck/applications.hpp"
 #include "bottleneck/data.hpp"
 #include "bottleneck/error.hpp"
+#include "bottleneck/escaped_names.hpp"
 #include "bottleneck/image.hpp"
 #include "bottleneck/npy.hpp"
 #include "bottleneck/saving.hpp"
@@ -131,7 +132,7 @@ void run_predict(const PredictSettings& s) {
     const float probability = units == 1 ? row[0] : row[best];
     char value[32];
     std::snprintf(value, sizeof value, "%.7g", probability);
-    csv += p.files[n] + "," + value + "," + std::to_string(best) + "\n";
+    csv += csv_field(p.files[n]) + "," + value + "," + std::to_string(best) + "\n";
   }
   std::fputs(csv.c_str(), stdout);
 }

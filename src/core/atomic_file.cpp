@@ -4,28 +4,52 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <climits>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 
 #include "bottleneck/error.hpp"
+#include "core/temporary_files.hpp"
 
 namespace bottleneck {
 
 namespace {
-std::string temporary_name(const std::string& path) {
-  return path + ".tmp-" + std::to_string(::getpid());
+// "<path><tag><pid>", its file name shortened (and told apart by a hash of the whole name)
+// when that would pass NAME_MAX: any name valid as an output has a valid temporary name.
+std::string temporary_name(const std::string& path, const char* tag) {
+  const std::string suffix = tag + std::to_string(::getpid());
+  const size_t slash = path.rfind('/');
+  const size_t name_start = slash == std::string::npos ? 0 : slash + 1;
+  const std::string name = path.substr(name_start);
+  if (name.size() + suffix.size() <= NAME_MAX) return path + suffix;
+  char hash[24];
+  std::snprintf(hash, sizeof hash, "~%016zx", std::hash<std::string>{}(name));
+  return path.substr(0, name_start) + name.substr(0, NAME_MAX - suffix.size() - std::strlen(hash)) + hash + suffix;
 }
 
 void rename_into_place(const std::string& from, const std::string& to) {
+  const auto lock = hold_temporaries();
   if (std::rename(from.c_str(), to.c_str()) != 0) {
     int err = errno;
     std::remove(from.c_str());
+    forget_temporary(from);
     throw Error("cannot write " + to + ": " + std::strerror(err));
   }
+  forget_temporary(from);
+}
+
+void remove_temporary(const std::string& path) {
+  std::remove(path.c_str());
+  forget_temporary(path);
 }
 }  // namespace
 
-AtomicFile::AtomicFile(std::string path) : AtomicFile(path, temporary_name(path), 0) {}
+// An immediate stop removes it; a resumable one stays, as after a kill (its progress record
+// says how much of it counts).
+AtomicFile::AtomicFile(std::string path) : AtomicFile(path, temporary_name(path, ".tmp-"), 0) {
+  remember_temporary(temporary_path_);
+}
 
 AtomicFile::AtomicFile(std::string path, std::string temporary_path, uint64_t keep_bytes)
     : path_(std::move(path)), temporary_path_(std::move(temporary_path)) {
@@ -49,7 +73,8 @@ AtomicFile::AtomicFile(std::string path, std::string temporary_path, uint64_t ke
 
 AtomicFile::~AtomicFile() {
   if (stream_) std::fclose(stream_);
-  if (!committed_ && !kept_) std::remove(temporary_path_.c_str());
+  if (!committed_ && !kept_) remove_temporary(temporary_path_);
+  else forget_temporary(temporary_path_);
 }
 
 void AtomicFile::sync() {
@@ -74,12 +99,13 @@ void AtomicFile::commit() {
   committed_ = true;
 }
 
-AtomicPath::AtomicPath(std::string path) : path_(std::move(path)), temporary_path_(temporary_name(path_)) {
+AtomicPath::AtomicPath(std::string path) : path_(std::move(path)), temporary_path_(temporary_name(path_, ".tmp-")) {
   if (std::filesystem::is_directory(path_)) throw Error("cannot write " + path_ + ": it is a directory");
+  remember_temporary(temporary_path_);
 }
 
 AtomicPath::~AtomicPath() {
-  if (!committed_) std::remove(temporary_path_.c_str());
+  if (!committed_) remove_temporary(temporary_path_);
 }
 
 void AtomicPath::commit() {
@@ -89,7 +115,7 @@ void AtomicPath::commit() {
 
 AtomicFileSet::~AtomicFileSet() {
   if (published_) return;
-  for (const auto& [path, staged] : staged_) std::remove(staged.c_str());
+  for (const auto& [path, staged] : staged_) remove_temporary(staged);
 }
 
 std::string AtomicFileSet::stage(const std::string& path) {
@@ -99,11 +125,13 @@ std::string AtomicFileSet::stage(const std::string& path) {
   const fs::path folder = fs::absolute(path).parent_path();
   if (!fs::is_directory(folder)) throw Error("cannot write " + path + ": no folder " + folder.string());
   if (::access(folder.c_str(), W_OK) != 0) throw Error("cannot write " + path + ": " + std::strerror(errno));
-  staged_.emplace_back(path, path + ".staged-" + std::to_string(::getpid()));
+  staged_.emplace_back(path, temporary_name(path, ".staged-"));
+  remember_temporary(staged_.back().second);
   return staged_.back().second;
 }
 
 void AtomicFileSet::publish() {
+  const auto lock = hold_temporaries();  // all renamed, or none if stopped at once
   for (const auto& [path, staged] : staged_) rename_into_place(staged, path);
   published_ = true;
 }

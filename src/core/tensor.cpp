@@ -1,17 +1,22 @@
 #include "bottleneck/tensor.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 
 #include "bottleneck/error.hpp"
+#include "core/checked_size.hpp"
 
 namespace bottleneck {
 
 namespace {
 // 64-byte alignment lets oneDNN use aligned vector loads on our buffers.
 std::shared_ptr<float[]> allocate(int64_t count) {
+  if (count > INT64_MAX / static_cast<int64_t>(sizeof(float)) - 64)
+    throw Error("a tensor of " + std::to_string(count) + " values is too large");
   size_t bytes = static_cast<size_t>(std::max<int64_t>(count, 1)) * sizeof(float);
+  check_allocation(bytes, "a tensor of " + std::to_string(count) + " values");
   bytes = (bytes + 63) / 64 * 64;
   void* p = std::aligned_alloc(64, bytes);
   if (!p) throw Error("out of memory allocating " + std::to_string(bytes) + " bytes");
@@ -23,7 +28,8 @@ int64_t shape_size(const Shape& shape) {
   int64_t n = 1;
   for (int64_t d : shape) {
     if (d < 0) throw Error("negative dimension in shape " + shape_to_string(shape));
-    n *= d;
+    if (__builtin_mul_overflow(n, d, &n))
+      throw Error("shape " + shape_to_string(shape) + " is too large (its size overflows 64 bits)");
   }
   return n;
 }

@@ -7,6 +7,7 @@
 namespace bottleneck::detail {
 
 std::string printf_string(const char* format, double value) {
+  if (std::isnan(value)) value = std::fabs(value);  // Python prints nan, never glibc's -nan
   char text[128];
   std::snprintf(text, sizeof text, format, value);
   return text;

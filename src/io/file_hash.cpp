@@ -1,6 +1,7 @@
 #include "bottleneck/file_hash.hpp"
 
 #include <openssl/evp.h>
+#include <sys/stat.h>
 
 #include <cerrno>
 #include <cstdio>
@@ -55,6 +56,13 @@ std::string text_sha256(const std::string& text) {
   Digest digest(EVP_sha256());
   digest.update(text.data(), text.size());
   return digest.hex();
+}
+
+std::string file_signature(const std::string& path) {
+  struct stat info {};
+  if (::stat(path.c_str(), &info) != 0) return "unreadable";
+  return std::to_string(info.st_size) + ":" +
+         std::to_string(static_cast<int64_t>(info.st_mtim.tv_sec) * 1000000000 + info.st_mtim.tv_nsec);
 }
 
 }  // namespace bottleneck

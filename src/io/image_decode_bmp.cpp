@@ -1,12 +1,13 @@
 // BMP, read here because Debian packages no BMP library; the rules are Pillow's
 // BmpImagePlugin (9.4): OS/2 and Windows v3-v5 headers; 1, 4, 8-bit palettes; 16 (5-5-5, or
 // 5-6-5 by bitfields), 24 and 32-bit pixels with Pillow's accepted bitfield masks; bottom-up,
-// or top-down when the height is negative. RLE compression is refused.
+// or top-down when the height is negative; RLE4 and RLE8 as Pillow's BmpRleDecoder.
 #include <algorithm>
 #include <array>
 
 #include "bottleneck/error.hpp"
 #include "io/image_decode.hpp"
+#include "io/image_decode_bmp_rle.hpp"
 
 namespace bottleneck::image_io {
 
@@ -77,13 +78,14 @@ BmpHeader read_header(const EncodedImage& file) {
 
 PixelLayout layout_for(const BmpHeader& h, const std::string& name) {
   PixelLayout layout{h.bits, {2, 1, 0}, false};
-  if (h.compression == Compression::rle8 || h.compression == Compression::rle4)
-    throw Error(name + ": RLE-compressed BMP is not supported");
-  if (h.compression != Compression::raw && h.compression != Compression::bitfields)
+  if ((h.compression == Compression::rle8 || h.compression == Compression::rle4) && h.bits != 4 && h.bits != 8)
+    throw Error(name + ": unsupported BMP RLE pixel depth (" + std::to_string(h.bits) + ")");
+  if (h.compression != Compression::raw && h.compression != Compression::bitfields &&
+      h.compression != Compression::rle8 && h.compression != Compression::rle4)
     throw Error(name + ": unsupported BMP compression (" + std::to_string(static_cast<uint32_t>(h.compression)) + ")");
   if (h.bits != 1 && h.bits != 4 && h.bits != 8 && h.bits != 16 && h.bits != 24 && h.bits != 32)
     throw Error(name + ": unsupported BMP pixel depth (" + std::to_string(h.bits) + ")");
-  if (h.compression == Compression::raw) return layout;
+  if (h.compression != Compression::bitfields) return layout;
 
   const auto& m = h.masks;
   const auto masks_are = [&](uint32_t r, uint32_t g, uint32_t b) { return m[0] == r && m[1] == g && m[2] == b; };
@@ -159,6 +161,18 @@ DecodedImage decode_bmp(const EncodedImage& file) {
     }
   } else if (pixel_offset == 0) {
     pixel_offset = file_header_size + header_size;
+  }
+
+  if (header.compression == Compression::rle8 || header.compression == Compression::rle4) {
+    if (pixel_offset > file.size) throw Error(file.name + ": image file is truncated");
+    const std::vector<uint8_t> indices =
+        decode_bmp_rle(file, pixel_offset, image.width, image.height, header.compression == Compression::rle4);
+    for (int y = 0; y < image.height; ++y) {
+      const int file_row = header.top_down ? y : image.height - 1 - y;
+      std::copy_n(indices.begin() + static_cast<std::ptrdiff_t>(file_row) * image.width, image.width,
+                  image.pixels.begin() + static_cast<std::ptrdiff_t>(y) * image.width);
+    }
+    return image;
   }
 
   const size_t stride = ((static_cast<size_t>(image.width) * header.bits + 31) >> 3) & ~size_t{3};

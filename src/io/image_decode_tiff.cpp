@@ -24,6 +24,13 @@ namespace {
 // libtiff's own strip and tile buffers; real images stay far below this.
 constexpr tmsize_t max_single_allocation = tmsize_t{1} << 30;
 
+// No codec libtiff uses turns one byte of a file into more pixels than this (deflate's best
+// is about 1032 bytes per byte, 8 pixels a byte at 1 bit per pixel): a header that promises
+// more is lying, and is refused before the pixels are allocated (a 1 KB file claiming 170
+// million pixels had 682 MB allocated before its strips turned out to be missing).
+constexpr uint64_t max_pixels_per_file_byte = 16384;
+constexpr uint64_t pixels_any_file_may_claim = uint64_t{1} << 20;
+
 struct TiffInput {
   const uint8_t* data;
   size_t size;
@@ -186,6 +193,9 @@ DecodedImage decode_tiff(const EncodedImage& file) {
   uint32_t width = 0, height = 0;
   if (!TIFFGetField(tiff.get(), TIFFTAG_IMAGEWIDTH, &width) || !TIFFGetField(tiff.get(), TIFFTAG_IMAGELENGTH, &height))
     throw open.failure("TIFF without image dimensions");
+  if (static_cast<uint64_t>(width) * height > max_pixels_per_file_byte * file.size + pixels_any_file_may_claim)
+    throw Error(file.name + ": TIFF claims " + std::to_string(width) + "x" + std::to_string(height) + " pixels, more than its " +
+                std::to_string(file.size) + " bytes can hold");
   const RawLayout layout = raw_layout_of(tiff.get());
   return layout == RawLayout::none ? read_rgba(open, width, height) : read_raw(open, layout, width, height);
 }

@@ -200,7 +200,6 @@ WeightsFile read_weights(const hdf5::File& file, const std::string& path) {
   return result;
 }
 
-
 }  // namespace
 
 const LayerWeights* WeightsFile::find(std::string_view layer_name) const {

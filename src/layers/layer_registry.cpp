@@ -4,6 +4,7 @@
 
 #include "bottleneck/error.hpp"
 #include "bottleneck/layers.hpp"
+#include "core/checked_size.hpp"
 
 namespace bottleneck {
 
@@ -56,6 +57,23 @@ const std::map<std::string, FromConfig>& registry() {
   };
   return classes;
 }
+// A model file is input like any other: a stride of 0 would divide by zero, units of 1e18
+// overflow the size of the kernel. Every size a layer reads is checked here first.
+void check_sizes(const std::string& class_name, const nlohmann::json& config) {
+  const std::string layer = class_name + " '" + config.value("name", "") + "': ";
+  auto check = [&](const nlohmann::json& size, const std::string& key) {
+    checked_dimension(size.is_number() ? size.get<double>() : -1.0, layer + key);
+  };
+  for (const char* key : {"units", "filters", "kernel_size", "strides", "pool_size", "dilation_rate"}) {
+    if (!config.contains(key) || config[key].is_null()) continue;
+    const nlohmann::json& value = config[key];
+    if (value.is_array() && value.size() != 2) throw Error(layer + key + " must be a number or a pair of numbers");
+    for (const nlohmann::json& size : value.is_array() ? value : nlohmann::json::array({value})) check(size, key);
+  }
+  if (config.contains("batch_input_shape") && config["batch_input_shape"].is_array())
+    for (const nlohmann::json& size : config["batch_input_shape"])
+      if (!size.is_null()) check(size, "batch_input_shape");
+}
 }  // namespace
 
 LayerPtr layer_from_config(const nlohmann::json& class_and_config) {
@@ -65,6 +83,7 @@ LayerPtr layer_from_config(const nlohmann::json& class_and_config) {
   const nlohmann::json& config = class_and_config.at("config");
   LayerPtr layer;
   try {
+    check_sizes(class_name, config);
     layer = found->second(config);
   } catch (const nlohmann::json::exception& e) {
     throw Error("layer config of class " + class_name + " is not readable: " + e.what());

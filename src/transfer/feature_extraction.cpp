@@ -3,14 +3,16 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 
 #include "bottleneck/atomic_file.hpp"
 #include "bottleneck/error.hpp"
-#include "bottleneck/layers/global_pooling2d.hpp"
 #include "bottleneck/file_hash.hpp"
 #include "bottleneck/interrupt.hpp"
+#include "bottleneck/layers/global_pooling2d.hpp"
 #include "bottleneck/npy.hpp"
+#include "data/skipped_files_log.hpp"
 
 namespace bottleneck {
 
@@ -38,6 +40,7 @@ struct Checkpoint {
   int64_t batches_done = 0;
   int64_t rows_done = 0;
   std::vector<SkippedFile> skipped;
+  uint64_t skipped_bytes = 0;  // of the skipped files' log that belong to this checkpoint
 };
 
 // The files (handled or skipped) in the first `batches` batches of the epoch.
@@ -47,8 +50,10 @@ int64_t files_in_batches(const DirectoryIterator& images, int64_t batches) {
 
 // What a checkpoint must have been made for to be continued by this run.
 json run_identity(const DirectoryIterator& images, const Shape& row_shape, const std::string& run_id) {
+  // Names, sizes and modification times: an image replaced under the same name is another input.
   std::string listing;
-  for (int64_t index : images.index_array()) listing += images.filenames()[static_cast<size_t>(index)] + '\n';
+  for (int64_t index : images.index_array())
+    listing += images.filenames()[static_cast<size_t>(index)] + '\t' + file_signature(images.filepath(index)) + '\n';
   return {{"images_sha256", text_sha256(listing)},
           {"batch_size", images.batch_size()},
           {"row_shape", row_shape},
@@ -78,7 +83,8 @@ std::vector<std::string> identity_differences(const json& recorded, const json& 
   return differences;
 }
 
-Checkpoint read_checkpoint(const std::string& path, const json& identity, const DirectoryIterator& images) {
+Checkpoint read_checkpoint(const std::string& path, const std::string& skipped_path, const json& identity,
+                           const DirectoryIterator& images) {
   try {
     std::ifstream in(path);
     const json record = json::parse(in);
@@ -89,10 +95,9 @@ Checkpoint read_checkpoint(const std::string& path, const json& identity, const 
       throw Error("cannot resume from " + path + ": it was made with other " + list +
                   "; start over without resuming");
     }
-    Checkpoint checkpoint{record.at("batches_done").get<int64_t>(), record.at("rows_done").get<int64_t>(), {}};
-    for (const json& f : record.at("skipped"))
-      checkpoint.skipped.push_back(
-          {f.at("index").get<int64_t>(), f.at("file").get<std::string>(), f.at("error").get<std::string>()});
+    Checkpoint checkpoint{record.at("batches_done").get<int64_t>(), record.at("rows_done").get<int64_t>(), {},
+                          record.at("skipped_bytes").get<uint64_t>()};
+    checkpoint.skipped = SkippedFilesLog::read(skipped_path, checkpoint.skipped_bytes);
     if (checkpoint.batches_done < 0 || checkpoint.batches_done > images.len() ||
         checkpoint.rows_done + static_cast<int64_t>(checkpoint.skipped.size()) !=
             files_in_batches(images, checkpoint.batches_done))
@@ -104,12 +109,9 @@ Checkpoint read_checkpoint(const std::string& path, const json& identity, const 
 }
 
 void write_checkpoint(const std::string& path, const json& identity, int64_t batches_done, int64_t rows_done,
-                      const std::vector<SkippedFile>& skipped) {
-  json skipped_files = json::array();
-  for (const SkippedFile& f : skipped)
-    skipped_files.push_back({{"index", f.index}, {"file", f.filename}, {"error", f.error}});
+                      uint64_t skipped_bytes) {
   const json record = {
-      {"run", identity}, {"batches_done", batches_done}, {"rows_done", rows_done}, {"skipped", skipped_files}};
+      {"run", identity}, {"batches_done", batches_done}, {"rows_done", rows_done}, {"skipped_bytes", skipped_bytes}};
   write_text_file(path, record.dump(1) + "\n");
 }
 
@@ -119,14 +121,17 @@ ExtractionResult predict_to_npy(Model& model, const DirectoryIterator& images, c
                                 const ExtractionOptions& options) {
   Shape shape = model.output_shape();
   shape.insert(shape.begin(), images.samples());
-  const std::string partial_path = npy_path + ".partial", record_path = npy_path + ".progress.json";
+  const std::string partial_path = npy_path + ".partial", record_path = npy_path + ".progress.json",
+                    skipped_path = npy_path + ".skipped";
   json identity;
   Checkpoint checkpoint;
   if (options.resumable) {
     identity = run_identity(images, model.output_shape(), options.run_id);
-    if (options.resume && fs::exists(record_path)) checkpoint = read_checkpoint(record_path, identity, images);
+    if (options.resume && fs::exists(record_path)) checkpoint = read_checkpoint(record_path, skipped_path, identity, images);
     else fs::remove(record_path);
   }
+  std::optional<SkippedFilesLog> skipped_log;
+  if (options.resumable) skipped_log.emplace(skipped_path, checkpoint.skipped_bytes);
   NpyWriter features = options.resumable ? NpyWriter(npy_path, shape, partial_path, checkpoint.rows_done)
                                          : NpyWriter(npy_path, shape);
 
@@ -143,11 +148,17 @@ ExtractionResult predict_to_npy(Model& model, const DirectoryIterator& images, c
   if (result.files_resumed > 0 && options.on_resume) options.on_resume(result.files_resumed);
 
   int64_t batches_done = checkpoint.batches_done;
+  const auto remove_records = [&] {
+    std::error_code ignored;
+    fs::remove(record_path, ignored);
+    fs::remove(skipped_path, ignored);
+  };
   BatchPrefetcher prefetcher(images, options.workers > 0 ? options.workers : default_prefetch_workers(), 2,
                              checkpoint.batches_done);
   try {
     while (auto batch = prefetcher.next()) {
       throw_if_interrupted();
+      const size_t skipped_before = result.skipped.size();
       for (const SkippedFile& skipped : batch->skipped) {
         if (options.on_error == OnError::fail)
           throw Error("cannot read " + images.filepath(skipped.index).string() + ": " + skipped.error);
@@ -162,9 +173,10 @@ ExtractionResult predict_to_npy(Model& model, const DirectoryIterator& images, c
       }
       ++batches_done;
       if (options.resumable) {
-        // Rows first: a record never counts rows that are not on disk.
+        // Rows and skipped files first: a record never counts what is not on disk.
+        skipped_log->append({result.skipped.begin() + static_cast<std::ptrdiff_t>(skipped_before), result.skipped.end()});
         features.sync();
-        write_checkpoint(record_path, identity, batches_done, features.rows_written(), result.skipped);
+        write_checkpoint(record_path, identity, batches_done, features.rows_written(), skipped_log->bytes());
       }
       if (options.on_progress) options.on_progress(files_in_batches(images, batches_done));
     }
@@ -172,13 +184,12 @@ ExtractionResult predict_to_npy(Model& model, const DirectoryIterator& images, c
     if (options.resumable) features.keep_partial();
     throw;
   } catch (...) {
-    std::error_code ignored;
-    if (options.resumable) fs::remove(record_path, ignored);
+    if (options.resumable) remove_records();
     throw;
   }
   // The record goes first: a kill between the two leaves a partial file that a resumed run
   // starts afresh, never a record of a partial file that has been renamed away.
-  if (options.resumable) fs::remove(record_path);
+  if (options.resumable) remove_records();
   features.commit_rows_written();
   shape[0] = features.rows_written();
   result.features_shape = shape;

@@ -8,6 +8,7 @@
 #include "bottleneck/error.hpp"
 #include "bottleneck/layers/input_layer.hpp"
 #include "bottleneck/training/data_adapters/directory_batches.hpp"
+#include "core/temporary_files.hpp"
 
 namespace bottleneck {
 
@@ -109,10 +110,14 @@ History fine_tune(Model& model, const std::string& first_trainable, DirectoryIte
     ~TemporaryFolder() {
       std::error_code ignored;
       if (!path.empty()) fs::remove_all(path, ignored);
+      forget_temporary(path);
     }
   } own_cache;
   fs::path cache = options.cache_dir;
-  if (cache.empty()) cache = own_cache.path = fs::temp_directory_path() / ("bottleneck-prefix-" + std::to_string(::getpid()));
+  if (cache.empty()) {
+    cache = own_cache.path = fs::temp_directory_path() / ("bottleneck-prefix-" + std::to_string(::getpid()));
+    remember_temporary(cache);  // an immediate stop (a second Ctrl-C) removes it too
+  }
   fs::create_directories(cache);
   say("Using a cached frozen prefix: " + model.layers().front()->name() + " .. the input of " + first_trainable + " " +
       shape_to_string(split.frozen_prefix->output_shape()) + " is computed once per image and kept in " +
