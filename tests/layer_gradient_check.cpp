@@ -17,9 +17,9 @@ Tensor uniform(Shape shape, Rng& rng) {
   return t;
 }
 
-double probe(Layer& layer, const std::vector<Tensor>& inputs, const Tensor& weights) {
-  // Inference forward: a layer's training forward may keep state (masks, saved inputs).
-  Tensor y = layer.forward(inputs, false);
+double probe(Layer& layer, const std::vector<Tensor>& inputs, const Tensor& weights, bool training) {
+  // Inference forward unless asked: a layer's training forward may keep state (masks, saved inputs).
+  Tensor y = layer.forward(inputs, training);
   double total = 0.0;
   for (int64_t i = 0; i < y.size(); ++i) total += static_cast<double>(y[i]) * weights[i];
   return total;
@@ -46,9 +46,9 @@ int64_t check_layer_gradients(Layer& layer, const std::vector<Shape>& input_shap
   auto numeric = [&](float& value) {
     const float saved = value;
     value = saved + static_cast<float>(options.step);
-    const double up = probe(layer, inputs, weights);
+    const double up = probe(layer, inputs, weights, options.training_probes);
     value = saved - static_cast<float>(options.step);
-    const double down = probe(layer, inputs, weights);
+    const double down = probe(layer, inputs, weights, options.training_probes);
     value = saved;
     return (up - down) / (2 * options.step);
   };
@@ -61,11 +61,13 @@ int64_t check_layer_gradients(Layer& layer, const std::vector<Shape>& input_shap
       const double expected = numeric(inputs[k][i]);
       EXPECT_PRED2(near, input_gradients[k][i], expected) << layer.name() << " input " << k << " value " << i;
     }
-  for (Parameter* p : layer.parameters())
+  for (Parameter* p : layer.parameters()) {
+    if (!layer.trainable || !p->trainable) continue;
     for (int64_t i = 0; i < p->value.size(); ++i, ++checked) {
       const double expected = numeric(p->value[i]);
       EXPECT_PRED2(near, p->gradient[i], expected) << layer.name() << " " << p->name << " value " << i;
     }
+  }
   return checked;
 }
 

@@ -22,6 +22,9 @@ const std::map<std::string, FromConfig>& registry() {
       {"GlobalAveragePooling2D", GlobalAveragePooling2DLayer::from_config},
       {"GlobalMaxPooling2D", GlobalMaxPooling2DLayer::from_config},
       {"Concatenate", ConcatenateLayer::from_config},
+      {"DepthwiseConv2D", DepthwiseConv2DLayer::from_config},
+      {"SeparableConv2D", SeparableConv2DLayer::from_config},
+      {"BatchNormalization", BatchNormalizationLayer::from_config},
   };
   return classes;
 }
