@@ -404,9 +404,12 @@ TEST(ConvolutionLayers, Gradients) {
   };
   for (auto& [layer, shape] : layers) {
     SCOPED_TRACE(layer->get_config().dump());
+    // Seed 7 keeps every ReLU's input clear of 0 by more than the finite differences' step:
+    // across the kink the numeric derivative is meaningless (seed 1 lands on it).
+
     Rng rng(3);
     layer->build({shape}, rng);
-    EXPECT_EQ(check_layer_gradients(*layer, {shape}), 2 * shape_size(shape) + layer->count_params());
+    EXPECT_EQ(check_layer_gradients(*layer, {shape}, {.seed = 7}), 2 * shape_size(shape) + layer->count_params());
   }
 }
 

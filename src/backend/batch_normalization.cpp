@@ -77,6 +77,8 @@ Tensor BatchNormalization::forward(const Tensor& x, const Tensor& gamma, const T
   plan.forward.execute(cpu_stream(), args);
   cpu_stream().wait();
   if (keep_for_backward) {
+    saved_gamma_ = gamma;
+    saved_beta_ = beta;
     saved_input_ = x;
     // Copies: the caller's moving statistics may change before backward.
     saved_mean_ = mean.clone();
@@ -86,8 +88,7 @@ Tensor BatchNormalization::forward(const Tensor& x, const Tensor& gamma, const T
   return y;
 }
 
-Tensor BatchNormalization::backward(const Tensor& output_gradient, const Tensor& gamma, Tensor* gamma_gradient,
-                                    Tensor* beta_gradient) {
+Tensor BatchNormalization::backward(const Tensor& output_gradient, Tensor* gamma_gradient, Tensor* beta_gradient) {
   if (!saved_plan_) throw Error("BatchNormalization backward called without a training forward pass");
   Plan& plan = *saved_plan_;
   if (output_gradient.shape() != saved_input_.shape())
@@ -108,11 +109,15 @@ Tensor BatchNormalization::backward(const Tensor& output_gradient, const Tensor&
                                        {DNNL_ARG_MEAN, wrap(plan.channel_desc, saved_mean_)},
                                        {DNNL_ARG_VARIANCE, wrap(plan.channel_desc, saved_variance_)},
                                        {DNNL_ARG_DIFF_SRC, wrap(plan.data_desc, input_gradient)}};
+  // oneDNN asks for the shift too, though the gradients do not depend on it.
   if (plan.scale) {
-    args.insert({DNNL_ARG_SCALE, wrap(plan.channel_desc, gamma)});
+    args.insert({DNNL_ARG_SCALE, wrap(plan.channel_desc, saved_gamma_)});
     args.insert({DNNL_ARG_DIFF_SCALE, wrap(plan.channel_desc, gamma_delta)});
   }
-  if (plan.shift) args.insert({DNNL_ARG_DIFF_SHIFT, wrap(plan.channel_desc, beta_delta)});
+  if (plan.shift) {
+    args.insert({DNNL_ARG_SHIFT, wrap(plan.channel_desc, saved_beta_)});
+    args.insert({DNNL_ARG_DIFF_SHIFT, wrap(plan.channel_desc, beta_delta)});
+  }
   dnnl::batch_normalization_backward(*plan.backward_pd).execute(cpu_stream(), args);
   cpu_stream().wait();
   for (int64_t c = 0; c < channels; ++c) {

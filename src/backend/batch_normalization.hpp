@@ -26,7 +26,7 @@ public:
   // After a forward that kept its inputs: adds dL/dgamma and dL/dbeta into the given tensors
   // (null: not wanted) and returns dL/dx: through the batch's mean and variance after a
   // batch-statistics forward, else the affine map's (the statistics are constants).
-  Tensor backward(const Tensor& output_gradient, const Tensor& gamma, Tensor* gamma_gradient, Tensor* beta_gradient);
+  Tensor backward(const Tensor& output_gradient, Tensor* gamma_gradient, Tensor* beta_gradient);
 
 private:
   struct Plan;
@@ -35,7 +35,7 @@ private:
   float epsilon_;
   std::map<std::tuple<int64_t, int64_t, bool, bool, bool, bool>, std::unique_ptr<Plan>> plans_;
   // Saved by a forward with keep_for_backward.
-  Tensor saved_input_, saved_mean_, saved_variance_;
+  Tensor saved_input_, saved_mean_, saved_variance_, saved_gamma_, saved_beta_;
   Plan* saved_plan_ = nullptr;
 };
 

@@ -92,7 +92,7 @@ std::vector<Tensor> BatchNormalizationLayer::backward(const Tensor& output_gradi
     throw Error("BatchNormalization '" + name() + "' backward: gradient " + shape_to_string(output_gradient.shape()) +
                 " for an input of shape " + shape_to_string(saved_input_shape_));
   Tensor input_gradient =
-      normalization_->backward(output_gradient.reshape({output_gradient.size() / channels(), channels()}), gamma_.value,
+      normalization_->backward(output_gradient.reshape({output_gradient.size() / channels(), channels()}),
                                trainable && options_.scale ? &gamma_.gradient : nullptr,
                                trainable && options_.center ? &beta_.gradient : nullptr);
   if (!need_input_gradients) return {Tensor()};
