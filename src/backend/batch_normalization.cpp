@@ -32,7 +32,10 @@ BatchNormalization::Plan& BatchNormalization::plan_for(int64_t rows, int64_t cha
   auto plan = std::make_unique<Plan>();
   plan->scale = scale;
   plan->shift = shift;
-  plan->data_desc = memory::desc({rows, channels}, memory::data_type::f32, memory::format_tag::nc);
+  // (rows, channels) described as a 1 x channels x rows x 1 image in nhwc, the same memory:
+  // oneDNN runs its JIT kernels on that, but a plain 2-D "nc" one 5-10x slower (measured at
+  // 8x56x56x64 on AVX-512).
+  plan->data_desc = memory::desc({1, channels, rows, 1}, memory::data_type::f32, memory::format_tag::nhwc);
   plan->channel_desc = memory::desc({channels}, memory::data_type::f32, memory::format_tag::x);
   plan->flag_set = flags::none;
   if (scale) plan->flag_set |= flags::use_scale;
