@@ -7,14 +7,13 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
 #include <random>
 
 #include "backend/convolution.hpp"
 #include "bottleneck/error.hpp"
 #include "bottleneck/layers.hpp"
 #include "bottleneck/npy.hpp"
-#include "bottleneck/weights_file.hpp"
+#include "fixture_layers.hpp"
 #include "layer_gradient_check.hpp"
 #include "support.hpp"
 
@@ -266,27 +265,8 @@ TEST(SeparableConv2D, IsDepthwiseThenPointwiseThenBiasThenActivation) {
 TEST(ConvolutionLayers, ReproduceTensorFlowJsOnTheSynConvsFixture) {
   BOTTLENECK_REQUIRE_SHARED();
   const auto dir = testing::shared_dir() / "fixtures" / "keras_models" / "syn_convs";
-  std::ifstream topology_file(dir / "topology.json");
-  const nlohmann::json topology = nlohmann::json::parse(topology_file);
-  const WeightsFile weights = read_weights_file((dir / "weights.h5").string());
-  auto run = [&](const std::string& name, const Tensor& x) {
-    for (const nlohmann::json& entry : topology["config"]["layers"]) {
-      if (entry["name"] != name) continue;
-      LayerPtr layer = layer_from_config(entry);
-      Rng rng(1);
-      layer->build({Shape(x.shape().begin() + 1, x.shape().end())}, rng);
-      const LayerWeights* stored = weights.find(name);
-      std::vector<Parameter*> params = layer->parameters();
-      EXPECT_TRUE(stored && stored->variables.size() == params.size()) << name;
-      for (size_t i = 0; stored && i < std::min(params.size(), stored->variables.size()); ++i) {
-        EXPECT_EQ(params[i]->value.shape(), stored->variables[i].value.shape()) << name;
-        params[i]->value = stored->variables[i].value;
-      }
-      return layer->forward({x}, false);
-    }
-    ADD_FAILURE() << "no layer " << name << " in syn_convs";
-    return Tensor();
-  };
+  const testing::FixtureLayers layers(dir);
+  auto run = [&](const std::string& name, const Tensor& x) { return layers.run(name, x); };
   auto expect_close = [](const Tensor& ours, const std::filesystem::path& file) {
     EXPECT_LT(testing::max_relative_error(ours, load_npy(file.string())), 1e-5) << file;
   };

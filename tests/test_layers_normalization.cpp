@@ -9,7 +9,10 @@
 
 #include "bottleneck/error.hpp"
 #include "bottleneck/layers.hpp"
+#include "bottleneck/npy.hpp"
+#include "fixture_layers.hpp"
 #include "layer_gradient_check.hpp"
+#include "support.hpp"
 
 namespace bottleneck {
 namespace {
@@ -215,6 +218,21 @@ TEST(BatchNormalization, ForgetsNothingBetweenPassesWhenTheBatchChanges) {
   expect_near_all(bn->forward({small}, false), first, 0.0);
   EXPECT_THROW(bn->forward({random_tensor({1, 2, 2, 4}, 73)}, false), Error);
   EXPECT_THROW(bn->backward(random_tensor({1, 2, 2, 3}, 74), true), Error);  // no training forward yet
+}
+
+// ../shared's syn_activations model: its bn_plain (center and scale off, moving statistics
+// from the file) then conv_out and softmax, from the saved output of bn_no_scale, against
+// what TensorFlow.js computed.
+TEST(BatchNormalization, ReproducesTensorFlowJsOnTheSynActivationsFixture) {
+  BOTTLENECK_REQUIRE_SHARED();
+  const auto dir = testing::shared_dir() / "fixtures" / "keras_models" / "syn_activations";
+  const testing::FixtureLayers layers(dir);
+  Tensor x = load_npy((dir / "expected_bn_no_scale.npy").string());
+  const Tensor expected = load_npy((dir / "expected.npy").string());
+  Tensor y = layers.run("act_softmax", layers.run("conv_out", layers.run("bn_plain", x)));
+  EXPECT_LT(testing::max_relative_error(y, expected), 1e-5);
+  // The file's statistics matter: without the normalisation the result is far off.
+  EXPECT_GT(testing::max_relative_error(layers.run("act_softmax", layers.run("conv_out", x)), expected), 1e-2);
 }
 
 // bn_Conv1 of ../shared's mobilenetv2 fixture: Keras 2 (model.h5) and Keras 3 (model.keras).
