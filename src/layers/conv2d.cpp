@@ -57,10 +57,8 @@ std::vector<Parameter*> Conv2DLayer::parameters() { return convolution_->paramet
 nlohmann::json Conv2DLayer::get_config() const {
   nlohmann::json c = Layer::get_config();
   c["filters"] = filters_;
-  detail::write_convolution_window(c, detail::window_of(options_));
+  detail::write_convolution_config(c, detail::window_of(options_), convolution_->activation_name(), options_.use_bias);
   c["groups"] = options_.groups;
-  c["activation"] = convolution_->activation_name();
-  c["use_bias"] = options_.use_bias;
   c["kernel_initializer"] = glorot_uniform_config();
   c["bias_initializer"] = zeros_config();
   c["kernel_regularizer"] = nullptr;
@@ -72,12 +70,8 @@ nlohmann::json Conv2DLayer::get_config() const {
 }
 
 LayerPtr Conv2DLayer::from_config(const nlohmann::json& c) {
-  Conv2DOptions o;
-  o.name = c.at("name").get<std::string>();
-  detail::assign_window(o, detail::read_convolution_window(c, "Conv2D '" + o.name + "'"));
+  Conv2DOptions o = detail::read_convolution_options<Conv2DOptions>(c, "Conv2D");
   o.groups = c.value("groups", int64_t{1});
-  o.activation = c.value("activation", "linear");
-  o.use_bias = c.value("use_bias", true);
   return std::make_shared<Conv2DLayer>(c.at("filters").get<int64_t>(), std::move(o));
 }
 

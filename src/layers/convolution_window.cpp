@@ -44,12 +44,15 @@ ConvolutionWindow read_convolution_window(const nlohmann::json& c, const std::st
   return w;
 }
 
-void write_convolution_window(nlohmann::json& c, const ConvolutionWindow& w) {
+void write_convolution_config(nlohmann::json& c, const ConvolutionWindow& w, const std::string& activation,
+                              bool use_bias) {
   c["kernel_size"] = {w.kernel_h, w.kernel_w};
   c["strides"] = {w.stride_h, w.stride_w};
   c["padding"] = w.padding;
   c["data_format"] = "channels_last";
   c["dilation_rate"] = {w.dilation_h, w.dilation_w};
+  c["activation"] = activation;
+  c["use_bias"] = use_bias;
 }
 
 int64_t checked_count(int64_t value, const char* what, const std::string& layer) {

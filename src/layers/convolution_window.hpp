@@ -34,8 +34,20 @@ backend::ConvGeometry convolution_geometry(const ConvolutionWindow& window, cons
 
 // From a config: ints or [h, w] pairs, null strides; refuses channels_first.
 ConvolutionWindow read_convolution_window(const nlohmann::json& config, const std::string& layer);
-// kernel_size, strides, padding, data_format, dilation_rate.
-void write_convolution_window(nlohmann::json& config, const ConvolutionWindow& window);
+// kernel_size, strides, padding, data_format, dilation_rate, activation, use_bias.
+void write_convolution_config(nlohmann::json& config, const ConvolutionWindow& window, const std::string& activation,
+                              bool use_bias);
+
+// The fields every convolution's options share, from its config: name, window, activation, use_bias.
+template <typename Options>
+Options read_convolution_options(const nlohmann::json& config, const std::string& class_name) {
+  Options o;
+  o.name = config.at("name").template get<std::string>();
+  assign_window(o, read_convolution_window(config, class_name + " '" + o.name + "'"));
+  o.activation = config.value("activation", "linear");
+  o.use_bias = config.value("use_bias", true);
+  return o;
+}
 
 // A count such as filters or depth_multiplier: positive and at most 2^24, else an Error.
 int64_t checked_count(int64_t value, const char* what, const std::string& layer);

@@ -57,10 +57,8 @@ std::vector<Parameter*> DepthwiseConv2DLayer::parameters() { return convolution_
 
 nlohmann::json DepthwiseConv2DLayer::get_config() const {
   nlohmann::json c = Layer::get_config();
-  detail::write_convolution_window(c, detail::window_of(options_));
+  detail::write_convolution_config(c, detail::window_of(options_), convolution_->activation_name(), options_.use_bias);
   c["depth_multiplier"] = options_.depth_multiplier;
-  c["activation"] = convolution_->activation_name();
-  c["use_bias"] = options_.use_bias;
   c["depthwise_initializer"] = glorot_uniform_config();
   c["bias_initializer"] = zeros_config();
   for (const char* absent : {"depthwise_regularizer", "bias_regularizer", "activity_regularizer",
@@ -70,12 +68,8 @@ nlohmann::json DepthwiseConv2DLayer::get_config() const {
 }
 
 LayerPtr DepthwiseConv2DLayer::from_config(const nlohmann::json& c) {
-  DepthwiseConv2DOptions o;
-  o.name = c.at("name").get<std::string>();
-  detail::assign_window(o, detail::read_convolution_window(c, "DepthwiseConv2D '" + o.name + "'"));
+  DepthwiseConv2DOptions o = detail::read_convolution_options<DepthwiseConv2DOptions>(c, "DepthwiseConv2D");
   o.depth_multiplier = c.value("depth_multiplier", int64_t{1});
-  o.activation = c.value("activation", "linear");
-  o.use_bias = c.value("use_bias", true);
   return std::make_shared<DepthwiseConv2DLayer>(std::move(o));
 }
 

@@ -70,10 +70,9 @@ std::vector<Parameter*> SeparableConv2DLayer::parameters() {
 nlohmann::json SeparableConv2DLayer::get_config() const {
   nlohmann::json c = Layer::get_config();
   c["filters"] = filters_;
-  detail::write_convolution_window(c, detail::window_of(options_));
+  detail::write_convolution_config(c, detail::window_of(options_), pointwise_.get_config()["activation"],
+                                   options_.use_bias);
   c["depth_multiplier"] = options_.depth_multiplier;
-  c["activation"] = pointwise_.get_config()["activation"];
-  c["use_bias"] = options_.use_bias;
   c["depthwise_initializer"] = glorot_uniform_config();
   c["pointwise_initializer"] = glorot_uniform_config();
   c["bias_initializer"] = zeros_config();
@@ -84,12 +83,8 @@ nlohmann::json SeparableConv2DLayer::get_config() const {
 }
 
 LayerPtr SeparableConv2DLayer::from_config(const nlohmann::json& c) {
-  SeparableConv2DOptions o;
-  o.name = c.at("name").get<std::string>();
-  detail::assign_window(o, detail::read_convolution_window(c, "SeparableConv2D '" + o.name + "'"));
+  SeparableConv2DOptions o = detail::read_convolution_options<SeparableConv2DOptions>(c, "SeparableConv2D");
   o.depth_multiplier = c.value("depth_multiplier", int64_t{1});
-  o.activation = c.value("activation", "linear");
-  o.use_bias = c.value("use_bias", true);
   return std::make_shared<SeparableConv2DLayer>(c.at("filters").get<int64_t>(), std::move(o));
 }
 
