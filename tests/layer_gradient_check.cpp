@@ -17,9 +17,8 @@ Tensor uniform(Shape shape, Rng& rng) {
   return t;
 }
 
-double probe(Layer& layer, const std::vector<Tensor>& inputs, const Tensor& weights) {
-  // Inference forward: a layer's training forward may keep state (masks, saved inputs).
-  Tensor y = layer.forward(inputs, false);
+double probe(Layer& layer, const std::vector<Tensor>& inputs, const Tensor& weights, bool training) {
+  Tensor y = layer.forward(inputs, training);
   double total = 0.0;
   for (int64_t i = 0; i < y.size(); ++i) total += static_cast<double>(y[i]) * weights[i];
   return total;
@@ -36,7 +35,7 @@ int64_t check_layer_gradients(Layer& layer, const std::vector<Shape>& input_shap
     shape.insert(shape.begin(), 2);
     inputs.push_back(uniform(shape, rng));
   }
-  Tensor y = layer.forward(inputs, true);
+  Tensor y = layer.forward(inputs, options.training);
   Tensor weights = uniform(y.shape(), rng);
   for (Parameter* p : layer.parameters()) std::fill(p->gradient.begin(), p->gradient.end(), 0.0f);
   std::vector<Tensor> input_gradients = layer.backward(weights, true);
@@ -46,9 +45,9 @@ int64_t check_layer_gradients(Layer& layer, const std::vector<Shape>& input_shap
   auto numeric = [&](float& value) {
     const float saved = value;
     value = saved + static_cast<float>(options.step);
-    const double up = probe(layer, inputs, weights);
+    const double up = probe(layer, inputs, weights, options.training);
     value = saved - static_cast<float>(options.step);
-    const double down = probe(layer, inputs, weights);
+    const double down = probe(layer, inputs, weights, options.training);
     value = saved;
     return (up - down) / (2 * options.step);
   };
@@ -61,11 +60,13 @@ int64_t check_layer_gradients(Layer& layer, const std::vector<Shape>& input_shap
       const double expected = numeric(inputs[k][i]);
       EXPECT_PRED2(near, input_gradients[k][i], expected) << layer.name() << " input " << k << " value " << i;
     }
-  for (Parameter* p : layer.parameters())
+  for (Parameter* p : layer.parameters()) {
+    if (!layer.trainable || !p->trainable) continue;
     for (int64_t i = 0; i < p->value.size(); ++i, ++checked) {
       const double expected = numeric(p->value[i]);
       EXPECT_PRED2(near, p->gradient[i], expected) << layer.name() << " " << p->name << " value " << i;
     }
+  }
   return checked;
 }
 

@@ -17,7 +17,9 @@ WindowPlacement place_window(int64_t in_h, int64_t in_w, const ConvGeometry& g) 
     throw Error("window " + std::to_string(g.kernel_h) + "x" + std::to_string(g.kernel_w) + " with strides " +
                 std::to_string(g.stride_h) + "x" + std::to_string(g.stride_w) + ": both must be at least 1");
   WindowPlacement p{};
-  auto place = [&](int64_t in, int64_t k, int64_t s, int64_t& out, int64_t& before, int64_t& after) {
+  auto place = [&](int64_t in, int64_t kernel, int64_t s, int64_t dilation, int64_t& out, int64_t& before,
+                   int64_t& after) {
+    const int64_t k = (kernel - 1) * dilation + 1;
     if (g.padding == Padding::valid) {
       if (in < k)
         throw Error("input of size " + std::to_string(in) + " is smaller than the window " + std::to_string(k));
@@ -30,8 +32,8 @@ WindowPlacement place_window(int64_t in_h, int64_t in_w, const ConvGeometry& g) 
       after = total - before;
     }
   };
-  place(in_h, g.kernel_h, g.stride_h, p.out_h, p.pad_top, p.pad_bottom);
-  place(in_w, g.kernel_w, g.stride_w, p.out_w, p.pad_left, p.pad_right);
+  place(in_h, g.kernel_h, g.stride_h, g.dilation_h, p.out_h, p.pad_top, p.pad_bottom);
+  place(in_w, g.kernel_w, g.stride_w, g.dilation_w, p.out_w, p.pad_left, p.pad_right);
   return p;
 }
 
@@ -43,9 +45,19 @@ struct Convolution::Plan {
   // Created on the first backward only (inference never pays for them).
   std::unique_ptr<dnnl::convolution_backward_data::primitive_desc> backward_data_pd;
   std::unique_ptr<dnnl::convolution_backward_weights::primitive_desc> backward_weights_pd;
-  memory::dims strides, pad_l, pad_r;
+  memory::dims strides, dilates, pad_l, pad_r;
   memory::desc src_desc, dst_desc, bias_desc;
 };
+
+namespace {
+// The kernel (kh, kw, Cin / groups, Cout) as oneDNN sees it: (O, I, kh, kw), or (G, O / G,
+// I / G, kh, kw) when grouped; `layout` tag::undef means Keras' own memory order.
+memory::desc kernel_desc(const Shape& k, int64_t input_channels, tag layout) {
+  const int64_t groups = input_channels / k[2];
+  if (groups == 1) return memory::desc({k[3], k[2], k[0], k[1]}, dt::f32, layout == tag::undef ? tag::hwio : layout);
+  return memory::desc({groups, k[3] / groups, k[2], k[0], k[1]}, dt::f32, layout == tag::undef ? tag::hwigo : layout);
+}
+}  // namespace
 
 Convolution::Convolution(ConvGeometry geometry, bool fused_relu) : geometry_(geometry), fused_relu_(fused_relu) {}
 Convolution::~Convolution() = default;
@@ -59,22 +71,23 @@ Convolution::Plan& Convolution::plan_for(const Shape& x, const Shape& k, bool ha
   if (it != plans_.end()) return *it->second;
 
   if (x.size() != 4) throw Error("Conv2D expects (batch, height, width, channels), got " + shape_to_string(x));
-  if (k[2] != x[3])
+  if (k[2] <= 0 || x[3] % k[2] != 0 || k[3] % (x[3] / k[2]) != 0)
     throw Error("Conv2D kernel " + shape_to_string(k) + " does not fit " + std::to_string(x[3]) + " input channels");
   WindowPlacement p = place_window(x[1], x[2], geometry_);
   auto plan = std::make_unique<Plan>();
   plan->output_shape = {x[0], p.out_h, p.out_w, k[3]};
   plan->strides = {geometry_.stride_h, geometry_.stride_w};
+  plan->dilates = {geometry_.dilation_h - 1, geometry_.dilation_w - 1};  // oneDNN counts from 0
   plan->pad_l = {p.pad_top, p.pad_left};
   plan->pad_r = {p.pad_bottom, p.pad_right};
   plan->src_desc = nhwc_desc(x);
   plan->dst_desc = nhwc_desc(plan->output_shape);
-  plan->kernel_user_desc = memory::desc({k[3], k[2], k[0], k[1]}, dt::f32, tag::hwio);
-  memory::desc kernel_any({k[3], k[2], k[0], k[1]}, dt::f32, tag::any);
+  plan->kernel_user_desc = kernel_desc(k, x[3], tag::undef);
+  memory::desc kernel_any = kernel_desc(k, x[3], tag::any);
   plan->bias_desc = has_bias ? memory::desc({k[3]}, dt::f32, tag::x) : memory::desc();
   dnnl::convolution_forward::desc desc(dnnl::prop_kind::forward_training, dnnl::algorithm::convolution_direct,
                                        plan->src_desc, kernel_any, plan->bias_desc, plan->dst_desc, plan->strides,
-                                       plan->pad_l, plan->pad_r);
+                                       plan->dilates, plan->pad_l, plan->pad_r);
   dnnl::primitive_attr attr;
   if (fused_relu_) {
     dnnl::post_ops ops;
@@ -138,12 +151,13 @@ Tensor Convolution::backward(const Tensor& output_gradient, const Tensor& kernel
   }
   memory diff_dst = nhwc_memory(grad);
   const Shape& k = kernel.shape();
-  memory::desc kernel_any({k[3], k[2], k[0], k[1]}, dt::f32, tag::any);
+  memory::desc kernel_any = kernel_desc(k, saved_input_.dim(3), tag::any);
 
   if (kernel_gradient) {
     if (!plan.backward_weights_pd) {
       dnnl::convolution_backward_weights::desc desc(dnnl::algorithm::convolution_direct, plan.src_desc, kernel_any,
-                                                    plan.bias_desc, plan.dst_desc, plan.strides, plan.pad_l, plan.pad_r);
+                                                    plan.bias_desc, plan.dst_desc, plan.strides, plan.dilates, plan.pad_l,
+                                                    plan.pad_r);
       plan.backward_weights_pd = std::make_unique<dnnl::convolution_backward_weights::primitive_desc>(
           desc, cpu_engine(), plan.forward_pd);
     }
@@ -167,7 +181,7 @@ Tensor Convolution::backward(const Tensor& output_gradient, const Tensor& kernel
   if (!need_input_gradient) return Tensor();
   if (!plan.backward_data_pd) {
     dnnl::convolution_backward_data::desc desc(dnnl::algorithm::convolution_direct, plan.src_desc, kernel_any,
-                                               plan.dst_desc, plan.strides, plan.pad_l, plan.pad_r);
+                                               plan.dst_desc, plan.strides, plan.dilates, plan.pad_l, plan.pad_r);
     plan.backward_data_pd =
         std::make_unique<dnnl::convolution_backward_data::primitive_desc>(desc, cpu_engine(), plan.forward_pd);
   }

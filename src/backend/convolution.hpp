@@ -17,6 +17,8 @@ struct ConvGeometry {
   int64_t kernel_h = 1, kernel_w = 1;
   int64_t stride_h = 1, stride_w = 1;
   Padding padding = Padding::valid;
+  // Keras' dilation_rate: the window spans (kernel - 1) * dilation + 1 pixels.
+  int64_t dilation_h = 1, dilation_w = 1;
 };
 
 // Where a window op (convolution, pooling) puts its output and how much it pads, by
@@ -33,7 +35,9 @@ public:
   ~Convolution();
   Convolution(Convolution&&) noexcept;
 
-  // x: (N, H, W, Cin); kernel: (kh, kw, Cin, Cout); bias: (Cout) or empty.
+  // x: (N, H, W, Cin); kernel: (kh, kw, Cin / groups, Cout), Keras' layout for Conv2D(groups=...),
+  // so the kernel's shape gives the groups (a depthwise kernel is (kh, kw, 1, Cin * dm));
+  // bias: (Cout) or empty.
   // With training=true, keeps what backward needs.
   Tensor forward(const Tensor& x, const Tensor& kernel, const Tensor& bias, bool training);
 

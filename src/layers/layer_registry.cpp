@@ -54,6 +54,9 @@ const std::map<std::string, FromConfig>& registry() {
       {"RandomCrop", RandomCropLayer::from_config},
       {"RandomHeight", RandomHeightLayer::from_config},
       {"RandomWidth", RandomWidthLayer::from_config},
+      {"DepthwiseConv2D", DepthwiseConv2DLayer::from_config},
+      {"SeparableConv2D", SeparableConv2DLayer::from_config},
+      {"BatchNormalization", BatchNormalizationLayer::from_config},
   };
   return classes;
 }

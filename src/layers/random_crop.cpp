@@ -39,7 +39,7 @@ Tensor RandomCropLayer::forward(const std::vector<Tensor>& inputs, bool training
   const Tensor& x = inputs[0];
   const int64_t n = x.dim(0), in_h = x.dim(1), in_w = x.dim(2), c = x.dim(3);
   const bool crop = training && in_h >= height_ && in_w >= width_;
-  if (training && backward_follows) {
+  if (backward_follows) {
     input_shape_ = x.shape();
     crop_top_ = crop_left_ = -1;
   }

@@ -1,5 +1,5 @@
 #pragma once
-// keras.layers.Conv2D: channels_last, kernels (height, width, in, out), oneDNN underneath.
+// keras.layers.Conv2D: channels_last, kernels (height, width, in / groups, out), oneDNN underneath.
 #include <memory>
 #include <string>
 
@@ -7,15 +7,17 @@
 
 namespace bottleneck {
 
-namespace backend {
-class Convolution;
+namespace detail {
+class ActivatedConvolution;
 }
 
 struct Conv2DOptions {
   int64_t kernel_h = 3, kernel_w = 3;
   int64_t stride_h = 1, stride_w = 1;
-  std::string padding = "valid";     // "valid" or "same"
-  std::string activation = "linear";  // "linear" or "relu" (fused into the convolution)
+  std::string padding = "valid";  // "valid" or "same" (TensorFlow's: the odd pixel goes bottom/right)
+  int64_t dilation_h = 1, dilation_w = 1;
+  int64_t groups = 1;                 // input and output channels split into this many groups
+  std::string activation = "linear";  // any keras.activations name; "relu" is fused into the convolution
   bool use_bias = true;
   std::string name;  // empty: Keras' automatic name (conv2d, conv2d_1, ...)
 };
@@ -34,15 +36,13 @@ public:
   nlohmann::json get_config() const override;
   static LayerPtr from_config(const nlohmann::json& config);
 
-  Parameter& kernel() { return kernel_; }
-  Parameter& bias() { return bias_; }
+  Parameter& kernel();
+  Parameter& bias();
 
 private:
   int64_t filters_;
   Conv2DOptions options_;
-  Parameter kernel_{"kernel", {}, {}};
-  Parameter bias_{"bias", {}, {}};
-  std::unique_ptr<backend::Convolution> convolution_;
+  std::unique_ptr<detail::ActivatedConvolution> convolution_;
 };
 
 // Conv2D(64, {.kernel_h = 3, .kernel_w = 3, .padding = "same", .activation = "relu", .name = "block1_conv1"})

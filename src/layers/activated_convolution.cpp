@@ -1,0 +1,72 @@
+#include "layers/activated_convolution.hpp"
+
+#include "bottleneck/error.hpp"
+#include "layers/activation_functions.hpp"
+#include "layers/initializers.hpp"
+
+namespace bottleneck::detail {
+
+namespace {
+ActivationKind parse_for(const std::string& activation, const std::string& layer) {
+  try {
+    return parse_activation(activation);
+  } catch (const Error& e) {
+    throw Error(layer + ": " + e.what());
+  }
+}
+
+bool fused(ActivationKind kind) { return kind == ActivationKind::relu; }
+}  // namespace
+
+ActivatedConvolution::ActivatedConvolution(const backend::ConvGeometry& geometry, const std::string& activation,
+                                           bool use_bias, const std::string& kernel_name, const std::string& layer)
+    : kernel{kernel_name, {}, {}},
+      activation_(parse_for(activation, layer)),
+      use_bias_(use_bias),
+      layer_(layer),
+      convolution_(geometry, fused(activation_)) {}
+
+void ActivatedConvolution::build(const Shape& kernel_shape, const Shape& backend_kernel_shape, Rng& rng) {
+  kernel.value = Tensor(kernel_shape);
+  kernel.gradient = Tensor(kernel_shape);
+  glorot_uniform(kernel.value, rng);
+  backend_kernel_shape_ = backend_kernel_shape;
+  if (use_bias_) {
+    bias.value = Tensor({backend_kernel_shape.at(3)});
+    bias.gradient = Tensor({backend_kernel_shape.at(3)});
+  }
+}
+
+Tensor ActivatedConvolution::backend_kernel() const {
+  if (backend_kernel_shape_.empty()) throw Error(layer_ + " is not built");
+  return kernel.value.reshape(backend_kernel_shape_);
+}
+
+Tensor ActivatedConvolution::forward(const Tensor& x, bool keep_for_backward) {
+  Tensor y = convolution_.forward(x, backend_kernel(), bias.value, keep_for_backward);
+  if (fused(activation_) || activation_ == ActivationKind::linear) return y;
+  pre_activation_ = keep_for_backward && activation_backward_needs_input(activation_) ? y.clone() : Tensor();
+  activate(activation_, y);
+  output_ = keep_for_backward ? y : Tensor();
+  return y;
+}
+
+Tensor ActivatedConvolution::backward(const Tensor& output_gradient, bool trainable, bool need_input_gradient) {
+  Tensor g = output_gradient;
+  if (!fused(activation_) && activation_ != ActivationKind::linear) {
+    if (output_.empty()) throw Error(layer_ + ": backward() without a training forward");
+    g = output_gradient.clone();
+    activation_backward(activation_, pre_activation_, output_, g);
+    output_ = pre_activation_ = Tensor();
+  }
+  // The gradients are added into by flat index, so Keras-shaped tensors serve as they are.
+  return convolution_.backward(g, backend_kernel(), trainable ? &kernel.gradient : nullptr,
+                               trainable && use_bias_ ? &bias.gradient : nullptr, need_input_gradient);
+}
+
+std::vector<Parameter*> ActivatedConvolution::parameters() {
+  if (use_bias_) return {&kernel, &bias};
+  return {&kernel};
+}
+
+}  // namespace bottleneck::detail

@@ -1,0 +1,48 @@
+#pragma once
+// What Conv2D and DepthwiseConv2D run: a oneDNN convolution, its kernel and bias weights, and
+// the activation after it: "relu" fused into the primitive (the backend masks its gradient),
+// any other applied through activation_functions, which keeps the output backward needs.
+#include <memory>
+#include <string>
+
+#include "backend/convolution.hpp"
+#include "bottleneck/layers/activations.hpp"
+#include "bottleneck/layers/layer.hpp"
+
+namespace bottleneck::detail {
+
+class ActivatedConvolution {
+public:
+  // Throws an Error naming `layer` for an unknown activation.
+  ActivatedConvolution(const backend::ConvGeometry& geometry, const std::string& activation, bool use_bias,
+                       const std::string& kernel_name, const std::string& layer);
+
+  // Allocates the kernel in Keras' shape (glorot-uniform) and the bias (zeros).
+  // `backend_kernel_shape` is the same kernel as the backend reads it, (kh, kw, in / groups,
+  // out): a depthwise kernel (kh, kw, in, dm) is read as (kh, kw, 1, in * dm).
+  void build(const Shape& kernel_shape, const Shape& backend_kernel_shape, Rng& rng);
+
+  Tensor forward(const Tensor& x, bool keep_for_backward);
+  // Adds the weights' gradients when `trainable`; returns dL/dx when asked.
+  Tensor backward(const Tensor& output_gradient, bool trainable, bool need_input_gradient);
+
+  std::vector<Parameter*> parameters();
+  std::string activation_name() const { return bottleneck::activation_name(activation_); }
+  bool use_bias() const { return use_bias_; }
+
+  Parameter kernel;
+  Parameter bias{"bias", {}, {}};
+
+private:
+  Tensor backend_kernel() const;
+
+  ActivationKind activation_;
+  bool use_bias_;
+  std::string layer_;
+  Shape backend_kernel_shape_;
+  backend::Convolution convolution_;
+  Tensor output_;          // after an unfused activation, for its backward
+  Tensor pre_activation_;  // before it, for the activations whose derivative needs it (swish, gelu)
+};
+
+}  // namespace bottleneck::detail
