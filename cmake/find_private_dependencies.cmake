@@ -1,0 +1,14 @@
+# Finds the libraries of private_dependencies.cmake for the build and collects what links
+# them: BOTTLENECK_PRIVATE_TARGETS (for target_link_libraries), BOTTLENECK_PC_MODULES_PRIVATE
+# and BOTTLENECK_PC_LIBS_PRIVATE (for bottleneck.pc: cmake/install.cmake).
+macro(bottleneck_private_dependency)
+  cmake_parse_arguments(dependency "" "TARGET" "PKG_CONFIG;LIBS" ${ARGN})
+  find_package(${dependency_UNPARSED_ARGUMENTS} REQUIRED)
+  list(APPEND BOTTLENECK_PRIVATE_TARGETS ${dependency_TARGET})
+  list(APPEND BOTTLENECK_PC_MODULES_PRIVATE ${dependency_PKG_CONFIG})
+  list(APPEND BOTTLENECK_PC_LIBS_PRIVATE ${dependency_LIBS})
+endmacro()
+set(BOTTLENECK_PRIVATE_TARGETS)
+set(BOTTLENECK_PC_MODULES_PRIVATE)
+set(BOTTLENECK_PC_LIBS_PRIVATE)
+include(${CMAKE_CURRENT_LIST_DIR}/private_dependencies.cmake)
