@@ -2,12 +2,14 @@
 # Installs the Debian 12 packages bottleneck builds with; --bench adds the Python packages
 # the benchmark and cross-check scripts use, --fuzz adds clang and libFuzzer for fuzz/run.sh.
 # Skips apt when everything is already present. oneDNN's CMake package needs the OpenCL headers
-# (ocl-icd-opencl-dev, only recommended by libdnnl-dev), so they are named here.
+# (ocl-icd-opencl-dev, only recommended by libdnnl-dev), so they are named here. help2man
+# writes the man page; dpkg-dev's dpkg-shlibdeps computes the .deb's Depends.
 set -euo pipefail
 packages=(
   build-essential cmake pkg-config
   libdnnl-dev ocl-icd-opencl-dev libhdf5-dev libjpeg62-turbo-dev libpng-dev libtiff-dev
   libzip-dev libcli11-dev nlohmann-json3-dev libssl-dev libcurl4-openssl-dev libgtest-dev libbenchmark-dev ccache
+  help2man dpkg-dev
 )
 case "${1:-}" in
   --bench) packages+=(python3-torch python3-torchvision python3-h5py python3-pil python3-numpy time bc) ;;

@@ -20,6 +20,7 @@ if [[ "${1:-}" == "--sanitize" ]]; then
 fi
 launcher=()
 command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$PWD}  # the same objects serve scripts/build.sh and other clones
 rm -rf "$build"
 cmake -S . -B "$build" "${options[@]}" "${launcher[@]}" >/dev/null
 cmake --build "$build" -j "$(nproc)"

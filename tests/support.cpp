@@ -32,12 +32,13 @@ fs::path scratch_dir(const std::string& name) {
   return p;
 }
 
-namespace {
 std::string quote(const std::string& s) {
   std::string q = "'";
   for (char c : s) q += (c == '\'') ? std::string("'\\''") : std::string(1, c);
   return q + "'";
 }
+
+namespace {
 std::string slurp(const fs::path& p) {
   std::ifstream in(p);
   std::stringstream ss;
@@ -70,14 +71,18 @@ double max_relative_error(const Tensor& ours, const Tensor& expected) {
 }
 
 CommandResult run_cli(const std::vector<std::string>& args) {
+  std::string cmd = quote(BOTTLENECK_CLI);
+  for (const auto& a : args) cmd += " " + quote(a);
+  return run_shell(cmd);
+}
+
+CommandResult run_shell(const std::string& command) {
   static int counter = 0;
   fs::path dir = fs::path(BOTTLENECK_BINARY_DIR) / "test-scratch" / "cli-output";
   fs::create_directories(dir);
   std::string tag = std::to_string(::getpid()) + "-" + std::to_string(counter++);
   fs::path out = dir / (tag + ".out"), err = dir / (tag + ".err");
-  std::string cmd = quote(BOTTLENECK_CLI);
-  for (const auto& a : args) cmd += " " + quote(a);
-  cmd += " </dev/null >" + quote(out.string()) + " 2>" + quote(err.string());
+  std::string cmd = command + " </dev/null >" + quote(out.string()) + " 2>" + quote(err.string());
   int status = std::system(cmd.c_str());
   CommandResult r;
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);

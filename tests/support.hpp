@@ -33,6 +33,10 @@ struct CommandResult {
 };
 // Runs the bottleneck tool with the given arguments (shell-quoted here).
 CommandResult run_cli(const std::vector<std::string>& args);
+// `s` as one word of a shell command line.
+std::string quote(const std::string& s);
+// Runs one shell command (the caller quotes it) with stdin from /dev/null.
+CommandResult run_shell(const std::string& command);
 
 // Starts `args` (a program and its arguments) without waiting: stdout to /dev/null, stderr to
 // `stderr_path`. Returns its process id, for signalling it and waiting for it.

@@ -1,9 +1,6 @@
 // bottleneck info [WEIGHTS.h5]: the libraries and CPU features in use, or what a Keras
 // weights file holds (format, version, each weighted layer's variables and shapes).
-#include <jconfig.h>  // LIBJPEG_TURBO_VERSION_NUMBER
 #include <omp.h>
-#include <png.h>
-#include <tiffio.h>
 
 #include <oneapi/dnnl/dnnl.hpp>
 
@@ -13,6 +10,7 @@
 #include "bottleneck/saving.hpp"
 #include "bottleneck/weights_file.hpp"
 #include "cli/command.hpp"
+#include "cli/library_versions.hpp"
 
 namespace bottleneck::cli {
 
@@ -34,30 +32,9 @@ std::string cpu_isa_name(dnnl::cpu_isa isa) {
   }
 }
 
-// libjpeg-turbo has no run-time version call; this is the version built against.
-std::string jpeg_version() {
-  const int v = LIBJPEG_TURBO_VERSION_NUMBER;  // e.g. 2001005 for 2.1.5
-  return std::to_string(v / 1000000) + "." + std::to_string(v / 1000 % 1000) + "." + std::to_string(v % 1000);
-}
-
-// TIFFGetVersion() is "LIBTIFF, Version 4.5.0\nCopyright ...".
-std::string tiff_version() {
-  std::string text = TIFFGetVersion();
-  text = text.substr(0, text.find('\n'));
-  const size_t version = text.find("Version ");
-  return version == std::string::npos ? text : text.substr(version + 8);
-}
-
 void print_environment() {
-  const dnnl_version_t* dnnl = dnnl_version();
-  std::printf("bottleneck %s\n", BOTTLENECK_VERSION);
-  const std::string commit = dnnl->hash && std::string(dnnl->hash) != "N/A" ? std::string(" (") + dnnl->hash + ")" : "";
-  std::printf("oneDNN %d.%d.%d%s\n", dnnl->major, dnnl->minor, dnnl->patch, commit.c_str());
+  std::printf("%s\n", library_versions().c_str());
   std::printf("CPU ISA (oneDNN): %s\n", cpu_isa_name(dnnl::get_effective_cpu_isa()).c_str());
-  std::printf("HDF5 %s\n", hdf5_library_version().c_str());
-  std::printf("libjpeg-turbo %s\n", jpeg_version().c_str());
-  std::printf("libpng %s\n", png_get_libpng_ver(nullptr));
-  std::printf("libtiff %s\n", tiff_version().c_str());
   std::printf("threads: %d\n", omp_get_max_threads());
 }
 

@@ -11,6 +11,7 @@
 #include "bottleneck/error.hpp"
 #include "bottleneck/interrupt.hpp"
 #include "cli/command.hpp"
+#include "cli/library_versions.hpp"
 #include "core/temporary_files.hpp"
 
 namespace bottleneck::cli {
@@ -56,7 +57,8 @@ int main(int argc, char** argv) {
   bottleneck::install_interrupt_handlers();
   CLI::App app{"bottleneck: transfer learning from pretrained CNNs (Keras' workflow, native C++)", "bottleneck"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", std::string("bottleneck ") + BOTTLENECK_VERSION);
+  app.set_version_flag("--version", bottleneck::cli::library_versions,
+                       "Print the versions of bottleneck and its libraries and exit");
   for (const auto& command : bottleneck::cli::registered_commands()) command.setup(app);
   try {
     app.parse(argc, argv);
