@@ -270,8 +270,8 @@ TEST(FileNames, NewlinesCommasAndLatin1NamesStayAligned) {
   EXPECT_EQ(p.out.find("\n=cmd"), std::string::npos) << "a formula reaches the spreadsheet";
 
   // A folder of images goes to predict the same way.
-  const CommandResult from_images = run_cli({"predict", (dir / "head.h5").string(), images.string(), "--model",
-                                             "squeezenet", "--weights", "random", "--target-size", "32x32"});
+  const CommandResult from_images = run_cli({"predict", (dir / "head.h5").string(), images.string(), "--base",
+                                             "squeezenet", "--base-weights", "random", "--target-size", "32x32"});
   ASSERT_EQ(from_images.exit_code, 0) << from_images.err;
   EXPECT_EQ(parse_csv(from_images.out).size(), 13u);
 }

@@ -216,7 +216,7 @@ TEST(BatchNormalization, ForgetsNothingBetweenPassesWhenTheBatchChanges) {
   bn->forward({large}, false);
   expect_near_all(bn->forward({small}, false), first, 0.0);
   EXPECT_THROW(bn->forward({random_tensor({1, 2, 2, 4}, 73)}, false), Error);
-  EXPECT_THROW(bn->backward(random_tensor({1, 2, 2, 3}, 74), true), Error);  // no training forward yet
+  EXPECT_THROW(bn->backward(random_tensor({3, 2, 2, 3}, 74), true), Error);  // not the last forward's batch
 }
 
 // ../shared's syn_activations model: its bn_plain (center and scale off, moving statistics

@@ -28,16 +28,10 @@ void adadelta_chunk(float* w, float* g, float* a, float* u, int64_t count, float
   }
 }
 
-class AdadeltaOptimizer : public Optimizer {
+class AdadeltaOptimizer : public RhoEpsilonOptimizer {
 public:
-  explicit AdadeltaOptimizer(AdadeltaOptions o) : Optimizer(o.lr, o.decay), rho_(o.rho), epsilon_(o.epsilon) {}
+  explicit AdadeltaOptimizer(AdadeltaOptions o) : RhoEpsilonOptimizer(o.lr, o.rho, o.epsilon, o.decay) {}
   std::string class_name() const override { return "Adadelta"; }
-  nlohmann::json get_config() const override {
-    return {{"lr", json_number(lr)},
-            {"rho", json_number(rho_)},
-            {"decay", json_number(decay)},
-            {"epsilon", json_number(epsilon_)}};
-  }
 
 protected:
   int slot_count() const override { return 2; }
@@ -47,9 +41,6 @@ protected:
       adadelta_chunk(w + begin, g + begin, a + begin, u + begin, count, lr_t, rho_, epsilon_);
     });
   }
-
-private:
-  float rho_, epsilon_;
 };
 
 }  // namespace

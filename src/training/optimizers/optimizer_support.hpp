@@ -24,8 +24,23 @@ void for_chunks(int64_t n, const Body& body) {
   for (int64_t c = 0; c < chunks; ++c) body(c * chunk_size, std::min(chunk_size, n - c * chunk_size));
 }
 
+
 // A float hyperparameter for JSON as its shortest decimal (0.95, 1e-07, not 0.949999988...).
 double json_number(float value);
+
+// What Adadelta and RMSprop share: a decay rate rho and an epsilon, and so their config.
+class RhoEpsilonOptimizer : public Optimizer {
+public:
+  RhoEpsilonOptimizer(float lr, float rho, float epsilon, float decay)
+      : Optimizer(lr, decay), rho_(rho), epsilon_(epsilon) {}
+  nlohmann::json get_config() const override {
+    return {{"lr", json_number(lr)}, {"rho", json_number(rho_)}, {"decay", json_number(decay)},
+            {"epsilon", json_number(epsilon_)}};
+  }
+
+protected:
+  float rho_, epsilon_;
+};
 
 // An optimizer's config as Keras' training_config stores it.
 struct OptimizerConfig {

@@ -20,16 +20,10 @@ void rmsprop_chunk(float* w, float* g, float* a, int64_t count, float lr, float 
   }
 }
 
-class RMSpropOptimizer : public Optimizer {
+class RMSpropOptimizer : public RhoEpsilonOptimizer {
 public:
-  explicit RMSpropOptimizer(RMSpropOptions o) : Optimizer(o.lr, o.decay), rho_(o.rho), epsilon_(o.epsilon) {}
+  explicit RMSpropOptimizer(RMSpropOptions o) : RhoEpsilonOptimizer(o.lr, o.rho, o.epsilon, o.decay) {}
   std::string class_name() const override { return "RMSprop"; }
-  nlohmann::json get_config() const override {
-    return {{"lr", json_number(lr)},
-            {"rho", json_number(rho_)},
-            {"decay", json_number(decay)},
-            {"epsilon", json_number(epsilon_)}};
-  }
 
 protected:
   int slot_count() const override { return 1; }
@@ -39,9 +33,6 @@ protected:
       rmsprop_chunk(w + begin, g + begin, a + begin, count, lr_t, rho_, epsilon_);
     });
   }
-
-private:
-  float rho_, epsilon_;
 };
 
 }  // namespace
