@@ -52,6 +52,29 @@ TEST_P(KerasTraining, ThreeStepsMatchTheTrace) {
   }
 }
 
+// The same through the command line: `train --model FILE` on the inputs as `extract` lays them
+// out, one epoch of batch 4 in order, writes the weights of the third step.
+TEST(KerasTrainingCli, TrainFromAModelFileWritesTheThirdStepsWeights) {
+  BOTTLENECK_REQUIRE_SHARED();
+  const fs::path folder = testing::shared_dir() / "fixtures" / "keras_training" / "mbv2_block_sgd";
+  const fs::path work = testing::scratch_dir("train_model_file");
+  fs::create_directories(work / "train");
+  fs::copy_file(folder / "inputs.npy", work / "train" / "features.npy");
+  const Tensor labels = load_npy((folder / "labels.npy").string());
+  save_npy((work / "train" / "labels.npy").string(), std::vector<int32_t>(labels.begin(), labels.end()));
+  const testing::CommandResult r = testing::run_cli(
+      {"train", "--train", (work / "train").string(), "--model", (folder / "model.h5").string(), "-o",
+       (work / "trained.h5").string(), "--epochs", "1", "--batch-size", "4", "--no-shuffle", "--optimizer", "sgd",
+       "--lr", "0.01", "--momentum", "0.9", "--loss", "binary_crossentropy", "-q"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::unique_ptr<Model> trained = load_model((work / "trained.h5").string());
+  std::unique_ptr<Model> expected = load_model((folder / "model.h5").string());
+  expected->load_weights((folder / "weights_step3.h5").string());
+  const std::vector<Tensor> ours = trained->get_weights(), theirs = expected->get_weights();
+  ASSERT_EQ(ours.size(), theirs.size());
+  for (size_t k = 0; k < ours.size(); ++k) EXPECT_LE(testing::max_relative_error(ours[k], theirs[k]), 1e-4) << k;
+}
+
 INSTANTIATE_TEST_SUITE_P(Fixtures, KerasTraining,
                          ::testing::Values("mbv2_block_sgd", "mbv2_block_adam", "mbv2_block_frozen_sgd",
                                            "mbv2_block_frozen_adam", "effnet_block_sgd", "effnet_block_adam"));

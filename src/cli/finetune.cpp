@@ -42,7 +42,16 @@ struct FinetuneSettings {
   std::string fill_mode = "nearest";
 };
 
+// --trainable-from, or the network's top block; a model file names no default.
+std::string first_trainable_layer(const FinetuneSettings& s) {
+  if (!s.trainable_from.empty()) return s.trainable_from;
+  for (const Application* application : applications())
+    if (application->name == s.model.model) return application->fine_tuning_cut;
+  throw Error("--model " + s.model.model + " is a model file: say which layer to train from with --trainable-from");
+}
+
 void run_finetune(const FinetuneSettings& s) {
+  if (s.trainable_from.empty()) first_trainable_layer(s);  // before any work
   if (s.epochs <= 0) throw Error("--epochs must be positive");
   if (s.batch_size <= 0) throw Error("--batch-size must be positive");
   // All outputs or none; an unwritable one is reported before the work, not after.
@@ -101,7 +110,7 @@ void run_finetune(const FinetuneSettings& s) {
                      .on_skip = [&](const SkippedFile& f) { progress.note("skipped " + f.filename + ": " + f.error); }},
       .log = say};
   History history =
-      fine_tune(model, s.trainable_from.empty() ? get_application(s.model.model).fine_tuning_cut : s.trainable_from, train,
+      fine_tune(model, first_trainable_layer(s), train,
                 val ? &*val : nullptr, options);
   model.save(staged_model);
   if (!s.history_csv.empty()) history.save_csv(staged_history);

@@ -1,6 +1,7 @@
 // bottleneck train --train DIR --val DIR -o MODEL.h5: the seed's third program. Trains a
-// classifier head on extracted features (memory-mapped) with Keras' fit log, and saves it
-// as a Keras model file.
+// classifier head (--head) on extracted features (memory-mapped) with Keras' fit log, and
+// saves it as a Keras model file; or, with --model, any Keras model file (its architecture and
+// weights, BatchNormalization's moving statistics included) on the inputs in DIR.
 #include <optional>
 
 #include "bottleneck/atomic_file.hpp"
@@ -20,6 +21,7 @@ struct TrainSettings {
   std::string val_dir;
   std::string output;
   std::string head = default_head_spec;
+  std::string model_file;  // instead of --head: a whole Keras model to train
   OptimizerOptions optimizer{.name = "adadelta"};
   std::string loss = "binary_crossentropy";
   int epochs = 10;
@@ -49,7 +51,15 @@ void run_train(const TrainSettings& s) {
     throw Error(s.val_dir + "/features.npy has rows of shape " + shape_to_string(val->features.shape()) + ", unlike " +
                 s.train_dir + "/features.npy " + shape_to_string(train.features.shape()));
 
-  std::unique_ptr<Sequential> model = build_head(s.head, feature_shape, s.seed);
+  std::unique_ptr<Model> model;
+  if (s.model_file.empty()) {
+    model = build_head(s.head, feature_shape, s.seed);
+  } else {
+    model = load_model(s.model_file);
+    if (model->input_shape() != feature_shape)
+      throw Error(s.model_file + " takes inputs of shape " + shape_to_string(model->input_shape()) + " but " +
+                  s.train_dir + "/features.npy holds rows of shape " + shape_to_string(feature_shape));
+  }
   if (!s.init_weights.empty()) model->load_weights(s.init_weights);
   model->compile(make_optimizer(s.optimizer), s.loss, {"accuracy"});
 
@@ -74,6 +84,9 @@ void setup_train(CLI::App& app) {
                   "comma list of flatten, globalaveragepooling2d, globalmaxpooling2d, dense:UNITS[:ACTIVATION], "
                   "dropout:RATE, activation:NAME")
       ->capture_default_str();
+  cmd->add_option("--model", s->model_file,
+                  "train this Keras model file (.h5, .keras; architecture and weights) instead of a new --head")
+      ->excludes(cmd->get_option("--head"));
   add_optimizer_options(*cmd, s->optimizer);
   cmd->add_option("--loss", s->loss,
                   "binary_crossentropy, categorical_crossentropy, sparse_categorical_crossentropy or mse")
