@@ -8,12 +8,20 @@ namespace bottleneck {
 namespace detail {
 const Application& vgg16_application();
 const Application& squeezenet_application();
+const Application& vgg19_application();
+const Application& resnet50_application();
+const Application& resnet50v2_application();
+const Application& densenet121_application();
 }  // namespace detail
 
 const std::vector<const Application*>& applications() {
   static const std::vector<const Application*> all{
       &detail::vgg16_application(),
       &detail::squeezenet_application(),
+      &detail::vgg19_application(),
+      &detail::resnet50_application(),
+      &detail::resnet50v2_application(),
+      &detail::densenet121_application(),
   };
   return all;
 }

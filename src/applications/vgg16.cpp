@@ -1,8 +1,7 @@
 // keras.applications.vgg16.VGG16 without its top: 13 3x3 convolutions (same padding, ReLU)
 // in 5 blocks, each ended by a 2x2/2 max pool. Layer names are Keras' own.
 #include "applications/application_builder.hpp"
-#include "bottleneck/layers/conv2d.hpp"
-#include "bottleneck/layers/max_pooling2d.hpp"
+#include "applications/vgg_blocks.hpp"
 
 namespace bottleneck {
 
@@ -35,17 +34,8 @@ const Application& vgg16_application() {
 
 std::unique_ptr<Model> VGG16(const ApplicationOptions& options) {
   const Application& application = detail::vgg16_application();
-  const int block_convs[] = {2, 2, 3, 3, 3};
-  const int64_t block_filters[] = {64, 128, 256, 512, 512};
   SymbolicTensor inputs = detail::application_input(application, options);
-  SymbolicTensor x = inputs;
-  for (int block = 1; block <= 5; ++block) {
-    std::string prefix = "block" + std::to_string(block);
-    for (int conv = 1; conv <= block_convs[block - 1]; ++conv)
-      x = Conv2D(block_filters[block - 1], {.padding = "same", .activation = "relu",
-                                            .name = prefix + "_conv" + std::to_string(conv)})(x);
-    x = MaxPooling2D({.name = prefix + "_pool"})(x);
-  }
+  SymbolicTensor x = detail::vgg_blocks(inputs, {2, 2, 3, 3, 3});
   return detail::finish_application(application, inputs, x, options);
 }
 
