@@ -23,6 +23,7 @@ struct ApplicationOptions {
   std::optional<Shape> input_shape;      // (height, width, 3); default: the network's default_size
   std::string pooling = "none";          // "none", "avg" or "max" (Keras' pooling=None/'avg'/'max')
   uint64_t seed = 0;                     // for weights = "random"
+  double alpha = 1.0;                    // MobileNet/MobileNetV2 width multiplier (Keras' alpha); others ignore it
 };
 
 // A published weights file (Keras' get_file): where it is, its name in the cache, its hash.
@@ -57,6 +58,9 @@ std::string application_names();
 
 std::unique_ptr<Model> VGG16(const ApplicationOptions& options = {});
 std::unique_ptr<Model> SqueezeNet(const ApplicationOptions& options = {});  // v1.1, Keras port's layer names
+std::unique_ptr<Model> MobileNetV2(const ApplicationOptions& options = {});
+std::unique_ptr<Model> MobileNet(const ApplicationOptions& options = {});
+std::unique_ptr<Model> EfficientNetB0(const ApplicationOptions& options = {});
 
 // The base network by name: get_application(name).build(options).
 std::unique_ptr<Model> application_by_name(const std::string& name, const ApplicationOptions& options);

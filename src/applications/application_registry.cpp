@@ -8,12 +8,18 @@ namespace bottleneck {
 namespace detail {
 const Application& vgg16_application();
 const Application& squeezenet_application();
+const Application& mobilenetv2_application();
+const Application& mobilenet_application();
+const Application& efficientnetb0_application();
 }  // namespace detail
 
 const std::vector<const Application*>& applications() {
   static const std::vector<const Application*> all{
       &detail::vgg16_application(),
       &detail::squeezenet_application(),
+      &detail::mobilenetv2_application(),
+      &detail::mobilenet_application(),
+      &detail::efficientnetb0_application(),
   };
   return all;
 }
