@@ -23,6 +23,7 @@ struct ApplicationOptions {
   std::optional<Shape> input_shape;      // (height, width, 3); default: the network's default_size
   std::string pooling = "none";          // "none", "avg" or "max" (Keras' pooling=None/'avg'/'max')
   uint64_t seed = 0;                     // for weights = "random"
+  double alpha = 1.0;                    // MobileNet/MobileNetV2 width multiplier (Keras' alpha); others ignore it
 };
 
 // A published weights file (Keras' get_file): where it is, its name in the cache, its hash.
@@ -61,6 +62,9 @@ std::unique_ptr<Model> VGG19(const ApplicationOptions& options = {});
 std::unique_ptr<Model> ResNet50(const ApplicationOptions& options = {});
 std::unique_ptr<Model> ResNet50V2(const ApplicationOptions& options = {});
 std::unique_ptr<Model> DenseNet121(const ApplicationOptions& options = {});
+std::unique_ptr<Model> MobileNetV2(const ApplicationOptions& options = {});
+std::unique_ptr<Model> MobileNet(const ApplicationOptions& options = {});
+std::unique_ptr<Model> EfficientNetB0(const ApplicationOptions& options = {});
 
 // The base network by name: get_application(name).build(options).
 std::unique_ptr<Model> application_by_name(const std::string& name, const ApplicationOptions& options);

@@ -1,5 +1,7 @@
 #include "applications/application_builder.hpp"
 
+#include <algorithm>
+
 #include "applications/pretrained_weights.hpp"
 #include "bottleneck/error.hpp"
 #include "bottleneck/layers/global_pooling2d.hpp"
@@ -40,6 +42,23 @@ std::unique_ptr<Model> finish_application(const Application& application, const 
   std::string weights = resolve_weights(application.name, options.weights);
   if (weights != "random") model->load_weights(weights);
   return model;
+}
+
+double positive_alpha(const Application& application, const ApplicationOptions& options) {
+  if (!(options.alpha > 0))
+    throw Error(application.keras_name + ": alpha must be positive, got " + std::to_string(options.alpha));
+  return options.alpha;
+}
+
+Sides2D correct_pad(const Shape& shape, int64_t kernel) {
+  const int64_t half = kernel / 2;
+  return Sides2D({half - (1 - shape[0] % 2), half}, {half - (1 - shape[1] % 2), half});
+}
+
+int64_t make_divisible(double value, int64_t divisor) {
+  int64_t rounded = std::max(divisor, static_cast<int64_t>(value + divisor / 2.0) / divisor * divisor);
+  if (rounded < 0.9 * value) rounded += divisor;
+  return rounded;
 }
 
 }  // namespace detail

@@ -12,6 +12,9 @@ const Application& vgg19_application();
 const Application& resnet50_application();
 const Application& resnet50v2_application();
 const Application& densenet121_application();
+const Application& mobilenetv2_application();
+const Application& mobilenet_application();
+const Application& efficientnetb0_application();
 }  // namespace detail
 
 const std::vector<const Application*>& applications() {
@@ -22,6 +25,9 @@ const std::vector<const Application*>& applications() {
       &detail::resnet50_application(),
       &detail::resnet50v2_application(),
       &detail::densenet121_application(),
+      &detail::mobilenetv2_application(),
+      &detail::mobilenet_application(),
+      &detail::efficientnetb0_application(),
   };
   return all;
 }
