@@ -57,6 +57,8 @@ std::string application_names();
 
 std::unique_ptr<Model> VGG16(const ApplicationOptions& options = {});
 std::unique_ptr<Model> SqueezeNet(const ApplicationOptions& options = {});  // v1.1, Keras port's layer names
+std::unique_ptr<Model> Xception(const ApplicationOptions& options = {});
+std::unique_ptr<Model> InceptionV3(const ApplicationOptions& options = {});
 
 // The base network by name: get_application(name).build(options).
 std::unique_ptr<Model> application_by_name(const std::string& name, const ApplicationOptions& options);

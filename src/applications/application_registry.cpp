@@ -8,12 +8,16 @@ namespace bottleneck {
 namespace detail {
 const Application& vgg16_application();
 const Application& squeezenet_application();
+const Application& xception_application();
+const Application& inception_v3_application();
 }  // namespace detail
 
 const std::vector<const Application*>& applications() {
   static const std::vector<const Application*> all{
       &detail::vgg16_application(),
       &detail::squeezenet_application(),
+      &detail::xception_application(),
+      &detail::inception_v3_application(),
   };
   return all;
 }
