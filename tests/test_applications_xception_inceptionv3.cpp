@@ -8,6 +8,7 @@
 
 #include "bottleneck/applications.hpp"
 #include "bottleneck/error.hpp"
+#include "bottleneck/transfer/fine_tuning.hpp"
 #include "support.hpp"
 
 namespace bottleneck {
@@ -91,6 +92,33 @@ TEST_P(KerasApplication, AutomaticNamesDoNotDependOnEarlierModels) {
   for (const LayerPtr& layer : first->layers()) first_names.push_back(layer->name());
   for (const LayerPtr& layer : second->layers()) second_names.push_back(layer->name());
   EXPECT_EQ(first_names, second_names);
+}
+
+TEST_P(KerasApplication, SplitsAtFineTuningCutIntoPrefixAndSuffix) {
+  // The cut is a single boundary: the frozen prefix then the trainable suffix compute what
+  // the whole network does, and the suffix holds exactly the layers from the cut on.
+  const NetworkCase& c = GetParam();
+  auto model = application_by_name(c.model, {.weights = "random", .input_shape = c.fixture_input, .seed = 3});
+  const std::string& cut = get_application(c.model).fine_tuning_cut;
+  ModelSplit split = split_model(*model, cut);
+  std::vector<std::string> from_cut, suffix;
+  bool reached = false;
+  for (const LayerPtr& layer : model->layers()) {
+    reached = reached || layer->name() == cut;
+    if (reached) from_cut.push_back(layer->name());
+  }
+  for (const LayerPtr& layer : split.trainable_suffix->layers())
+    if (layer->class_name() != "InputLayer") suffix.push_back(layer->name());
+  EXPECT_EQ(suffix, from_cut);
+
+  Shape batch_shape{2};
+  batch_shape.insert(batch_shape.end(), c.fixture_input.begin(), c.fixture_input.end());
+  std::vector<float> values(static_cast<size_t>(2 * c.fixture_input[0] * c.fixture_input[1] * 3));
+  for (size_t i = 0; i < values.size(); ++i) values[i] = static_cast<float>((i * 37) % 200) / 100.0f - 1.0f;
+  Tensor x(batch_shape, values);
+  Tensor whole = model->predict_on_batch(x);
+  Tensor in_two = split.trainable_suffix->predict_on_batch(split.frozen_prefix->predict_on_batch(x));
+  EXPECT_LE(testing::max_relative_error(in_two, whole), 1e-5);
 }
 
 INSTANTIATE_TEST_SUITE_P(Networks, KerasApplication, ::testing::ValuesIn(cases),
