@@ -59,7 +59,8 @@ names=$(sed -n 's/^ *\.\(name\|fine_tuning_cut\) = "\([^"]*\)".*/\2/p' src/appli
 [[ -n $names ]] || { echo "FAIL: found no application records in src/applications/" >&2; exit 1; }
 found=0
 for name in $names; do
-  if grep -rniF -- "$name" src/cli; then
+  # Whole words: std::exception names no Xception.
+  if grep -rniwF -- "$name" src/cli; then
     echo "FAIL: src/cli names the network or layer '$name'; take it from the application record" >&2
     found=1
   fi

@@ -65,6 +65,8 @@ std::unique_ptr<Model> DenseNet121(const ApplicationOptions& options = {});
 std::unique_ptr<Model> MobileNetV2(const ApplicationOptions& options = {});
 std::unique_ptr<Model> MobileNet(const ApplicationOptions& options = {});
 std::unique_ptr<Model> EfficientNetB0(const ApplicationOptions& options = {});
+std::unique_ptr<Model> Xception(const ApplicationOptions& options = {});
+std::unique_ptr<Model> InceptionV3(const ApplicationOptions& options = {});
 
 // The base network by name: get_application(name).build(options).
 std::unique_ptr<Model> application_by_name(const std::string& name, const ApplicationOptions& options);

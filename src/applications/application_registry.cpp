@@ -15,6 +15,8 @@ const Application& densenet121_application();
 const Application& mobilenetv2_application();
 const Application& mobilenet_application();
 const Application& efficientnetb0_application();
+const Application& xception_application();
+const Application& inception_v3_application();
 }  // namespace detail
 
 const std::vector<const Application*>& applications() {
@@ -28,6 +30,8 @@ const std::vector<const Application*>& applications() {
       &detail::mobilenetv2_application(),
       &detail::mobilenet_application(),
       &detail::efficientnetb0_application(),
+      &detail::xception_application(),
+      &detail::inception_v3_application(),
   };
   return all;
 }
