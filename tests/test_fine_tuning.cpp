@@ -139,3 +139,39 @@ TEST(FineTuning, AugmentedImagesTrainThroughTheWholeNetwork) {
 
 }  // namespace
 }  // namespace bottleneck
+
+namespace bottleneck {
+namespace {
+
+// A cut that branches cross (inside SqueezeNet's fire9, like a cut inside a residual block)
+// cannot be cached as one array: fine_tune says so and trains the whole network instead.
+TEST(FineTuning, ACutThatBranchesCrossTrainsWithoutACache) {
+  BOTTLENECK_REQUIRE_SHARED();
+  auto root = testing::scratch_dir("fine-tuning-crossed-cut");
+  auto images = testing::shared_dir() / "fixtures/images";
+  for (const char* cls : {"a", "b"}) {
+    fs::create_directories(root / cls);
+    fs::copy_file(images / "photo_500x375.jpg", root / cls / "1.jpg");
+    fs::copy_file(images / "gray_300x200.jpg", root / cls / "2.jpg");
+  }
+  ImageDataGenerator generator({.preprocessing = Preprocessing::parse("caffe")});
+  DirectoryIterator train = generator.flow_from_directory(
+      root, {.target_size = {64, 64}, .class_mode = ClassMode::binary, .batch_size = 2, .shuffle = false});
+  auto model = small_network(7);
+  model->compile(SGD({.lr = 1e-2, .momentum = 0.9}), "binary_crossentropy", {"accuracy"});
+  Tensor frozen_before = model->get_layer("fire9/squeeze1x1")->parameters()[0]->value.clone();
+  const LayerPtr head = model->layers().back();  // the Dense on top, after the cut
+  Tensor trained_before = head->parameters()[0]->value.clone();
+  std::string said;
+  History h = fine_tune(*model, "fire9/relu_expand3x3", train, nullptr,
+                        {.fit = {.epochs = 1, .verbose = 0}, .log = [&](const std::string& line) { said += line; }});
+  EXPECT_NE(said.find("No cached frozen prefix"), std::string::npos) << said;
+  ASSERT_EQ(h["loss"].size(), 1u);
+  Tensor frozen_after = model->get_layer("fire9/squeeze1x1")->parameters()[0]->value;
+  EXPECT_TRUE(std::equal(frozen_before.begin(), frozen_before.end(), frozen_after.begin()));
+  Tensor trained_after = head->parameters()[0]->value;
+  EXPECT_FALSE(std::equal(trained_before.begin(), trained_before.end(), trained_after.begin()));
+}
+
+}  // namespace
+}  // namespace bottleneck

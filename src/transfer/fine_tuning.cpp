@@ -93,17 +93,27 @@ History fine_tune(Model& model, const std::string& first_trainable, DirectoryIte
   auto say = [&](const std::string& message) {
     if (options.log) options.log(message);
   };
-  if (train.augments()) {
-    // Each epoch sees new random transformations: the frozen part must run on every one.
-    say("Augmentation is on: every epoch runs the whole network on freshly transformed images.");
+  // The whole network on every image, every epoch.
+  auto fit_uncached = [&](const std::string& why) {
+    say(why);
     DirectoryBatches train_batches(train, options.extraction.workers > 0 ? options.extraction.workers
                                                                          : default_prefetch_workers());
     std::optional<DirectoryBatches> validation_batches;
     if (validation) validation_batches.emplace(*validation);
     return model.fit(train_batches, validation_batches ? &*validation_batches : nullptr, options.fit);
-  }
+  };
+  // Each epoch sees new random transformations: the frozen part must run on every one.
+  if (train.augments()) return fit_uncached("Augmentation is on: every epoch runs the whole network on freshly transformed images.");
 
-  ModelSplit split = split_model(model, first_trainable);
+  ModelSplit split;
+  try {
+    split = split_model(model, first_trainable);
+  } catch (const Error& e) {
+    // A cut inside a residual block: more than one tensor crosses it (the block's input also
+    // feeds its Add), and the prefix's outputs would not be one array to cache.
+    return fit_uncached(std::string("No cached frozen prefix: ") + e.what() +
+                        "; every epoch runs the whole network.");
+  }
   // A cache folder of our own goes away however fine_tune ends; one the caller named stays.
   struct TemporaryFolder {
     fs::path path;
