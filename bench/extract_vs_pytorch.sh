@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
 # End-to-end bulk extraction, JPEG files to features on disk: `bottleneck extract` against
-# the PyTorch equivalent (bench/pytorch_extract.py), same folder, same run, alternating,
-# at 224x224 and 240x360. Prints images/s (median of the repeats) and the ratio.
-#   bench/extract_vs_pytorch.sh [IMAGES=64] [REPEATS=3]
+# the PyTorch equivalent (bench/pytorch_extract.py), same folder, same run, alternating.
+# Prints images/s (median of the repeats) and the ratio, with the CPU and the ISA oneDNN uses.
+#   bench/extract_vs_pytorch.sh [IMAGES=64] [REPEATS=3] [NETWORK:HxW ...]
+# Networks: vgg16 (default: vgg16:224x224 vgg16:240x360), resnet50, mobilenetv2, efficientnetb0.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 images=${1:-64}
 repeats=${2:-3}
+shift $(($# > 2 ? 2 : $#))
+cases=("$@")
+((${#cases[@]})) || cases=(vgg16:224x224 vgg16:240x360)
+declare -A torch_name=([vgg16]=vgg16 [resnet50]=resnet50 [mobilenetv2]=mobilenet_v2 [efficientnetb0]=efficientnet_b0)
 scripts/install-deps.sh --bench
 [[ -x build/bottleneck ]] || scripts/build.sh
 
@@ -15,19 +20,25 @@ trap 'rm -rf "$work"' EXIT
 /usr/bin/python3 bench/make_jpeg_folder.py "$work/data" "$images"
 
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
-for size in 224x224 240x360; do
+grep -m1 'model name' /proc/cpuinfo
+build/bottleneck info | grep -i 'isa'
+echo "load: $(cut -d' ' -f1-3 /proc/loadavg)"
+for case in "${cases[@]}"; do
+  network=${case%%:*}; size=${case#*:}
   h=${size%x*}; w=${size#*x}
   ours=(); theirs=()
   for ((r = 0; r < repeats; r++)); do
     start=$(date +%s.%N)
-    build/bottleneck extract "$work/data" -o "$work/out" --weights random --target-size "$size" --quiet >/dev/null
+    build/bottleneck extract "$work/data" -o "$work/out" --model "$network" --weights random --target-size "$size" \
+      --quiet >/dev/null
     end=$(date +%s.%N)
     ours+=("$(echo "$images / ($end - $start)" | bc -l)")
-    theirs+=("$(OMP_NUM_THREADS=2 /usr/bin/python3 bench/pytorch_extract.py "$work/data" "$work/torch.npy" \
-      --height "$h" --width "$w" | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["images_per_second"])')")
+    result=$(OMP_NUM_THREADS=2 /usr/bin/python3 bench/pytorch_extract.py "$work/data" "$work/torch.npy" \
+      --height "$h" --width "$w" --model "${torch_name[$network]}")
+    theirs+=("$(echo "$result" | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["images_per_second"])')")
+    form=$(echo "$result" | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["form"])')
   done
   o=$(printf '%s\n' "${ours[@]}" | median); t=$(printf '%s\n' "${theirs[@]}" | median)
-  gflops=$(echo "$o * 30.94 * ($h * $w) / (224 * 224)" | bc -l)
-  printf '%s  bottleneck %.2f img/s (%.0f GFLOP/s)  pytorch %.2f img/s  ratio %.2fx  [%d images, median of %d]\n' \
-    "$size" "$o" "$gflops" "$t" "$(echo "$o / $t" | bc -l)" "$images" "$repeats"
+  printf '%-15s %s  bottleneck %.2f img/s  pytorch (%s) %.2f img/s  ratio %.2fx  [%d images, median of %d]\n' \
+    "$network" "$size" "$o" "$form" "$t" "$(echo "$o / $t" | bc -l)" "$images" "$repeats"
 done
