@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # End-to-end bulk extraction, JPEG files to features on disk: `bottleneck extract` against
 # the PyTorch equivalent (bench/pytorch_extract.py), same folder, same run, alternating.
-# Prints images/s (median of the repeats) and the ratio, with the CPU and the ISA oneDNN uses.
+# Prints images/s (median of the repeats) and the ratio, with the CPU and the ISA oneDNN uses,
+# and peak memory: both tools' on IMAGES, ours again on twice as many (it should not grow).
 #   bench/extract_vs_pytorch.sh [IMAGES=64] [REPEATS=3] [NETWORK:HxW ...]
 # Networks: vgg16 (default: vgg16:224x224 vgg16:240x360), resnet50, mobilenetv2, efficientnetb0.
 set -euo pipefail
@@ -18,6 +19,7 @@ scripts/install-deps.sh --bench
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 /usr/bin/python3 bench/make_jpeg_folder.py "$work/data" "$images"
+/usr/bin/python3 bench/make_jpeg_folder.py "$work/data2" "$((2 * images))"
 
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 grep -m1 'model name' /proc/cpuinfo
@@ -29,16 +31,22 @@ for case in "${cases[@]}"; do
   ours=(); theirs=()
   for ((r = 0; r < repeats; r++)); do
     start=$(date +%s.%N)
-    build/bottleneck extract "$work/data" -o "$work/out" --model "$network" --weights random --target-size "$size" \
-      --quiet >/dev/null
+    /usr/bin/time -f %M -o "$work/rss" build/bottleneck extract "$work/data" -o "$work/out" --model "$network" \
+      --weights random --target-size "$size" --quiet >/dev/null
     end=$(date +%s.%N)
     ours+=("$(echo "$images / ($end - $start)" | bc -l)")
-    result=$(OMP_NUM_THREADS=2 /usr/bin/python3 bench/pytorch_extract.py "$work/data" "$work/torch.npy" \
-      --height "$h" --width "$w" --model "${torch_name[$network]}")
+    our_rss=$(cat "$work/rss")
+    result=$(OMP_NUM_THREADS=2 /usr/bin/time -f %M -o "$work/rss" /usr/bin/python3 bench/pytorch_extract.py \
+      "$work/data" "$work/torch.npy" --height "$h" --width "$w" --model "${torch_name[$network]}")
+    their_rss=$(cat "$work/rss")
     theirs+=("$(echo "$result" | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["images_per_second"])')")
     form=$(echo "$result" | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["form"])')
   done
+  /usr/bin/time -f %M -o "$work/rss" build/bottleneck extract "$work/data2" -o "$work/out2" --model "$network" \
+    --weights random --target-size "$size" --quiet >/dev/null
   o=$(printf '%s\n' "${ours[@]}" | median); t=$(printf '%s\n' "${theirs[@]}" | median)
   printf '%-15s %s  bottleneck %.2f img/s  pytorch (%s) %.2f img/s  ratio %.2fx  [%d images, median of %d]\n' \
     "$network" "$size" "$o" "$form" "$t" "$(echo "$o / $t" | bc -l)" "$images" "$repeats"
+  printf '%-15s %s  peak RSS: bottleneck %d MB (%d MB on %d images), pytorch %d MB\n' "" "" \
+    $((our_rss / 1024)) $(($(cat "$work/rss") / 1024)) $((2 * images)) $((their_rss / 1024))
 done

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""PyTorch's fine-tuning of VGG16 block 5 + the seed head, the usual way: the frozen blocks
-1-4 run under no_grad every epoch. Images are decoded once (Keras-style load_img, caffe
+"""PyTorch's fine-tuning of a network's top block + the seed head, the usual way: the frozen
+layers run under no_grad (and in eval mode) every epoch. vgg16: block 5 trains; resnet50:
+layer4 (Keras' conv5 block) trains, its BatchNorms in training mode. Images are decoded once (Keras-style load_img, caffe
 preprocessing) and kept in memory. Prints one JSON line with seconds per epoch.
 Benchmark-only; not part of the product."""
 import argparse
@@ -21,11 +22,17 @@ def main():
     p.add_argument("--epochs", type=int, default=2)
     p.add_argument("--batch-size", type=int, default=32)
     p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--model", default="vgg16", choices=["vgg16", "resnet50"])
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
-    features = torchvision.models.vgg16().features
-    frozen, block5 = features[:24], features[24:]  # block5_conv1 is features[24]
+    if a.model == "vgg16":
+        features = torchvision.models.vgg16().features
+        frozen, top = features[:24], features[24:]  # block5_conv1 is features[24]
+    else:
+        frozen = torch.nn.Sequential(*list(torchvision.models.resnet50().children())[:-3])
+        top = torchvision.models.resnet50().layer4
+        features = torch.nn.Sequential(frozen, top)
     for param in frozen.parameters():
         param.requires_grad = False
     out = features(torch.zeros(1, 3, a.size, a.size)).numel()
@@ -34,7 +41,7 @@ def main():
     files = list_images(a.directory)
     x = torch.stack([load(f, a.size, a.size) for f in files])
     y = torch.tensor([float("/b/" in f) for f in files]).unsqueeze(1)
-    params = list(block5.parameters()) + list(head.parameters())
+    params = list(top.parameters()) + list(head.parameters())
     optimizer = torch.optim.SGD(params, lr=1e-4, momentum=0.9)
     loss_fn = torch.nn.BCELoss()
     frozen.eval()
@@ -46,7 +53,7 @@ def main():
             idx = order[i:i + a.batch_size]
             with torch.no_grad():
                 f = frozen(x[idx])
-            loss = loss_fn(head(block5(f)), y[idx])
+            loss = loss_fn(head(top(f)), y[idx])
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()

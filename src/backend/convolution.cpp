@@ -1,6 +1,7 @@
 #include "backend/convolution.hpp"
 
 #include <algorithm>
+#include <bit>
 
 #include "backend/dnnl_context.hpp"
 #include "bottleneck/error.hpp"
@@ -63,10 +64,16 @@ Convolution::Convolution(ConvGeometry geometry, bool fused_relu) : geometry_(geo
 Convolution::~Convolution() = default;
 Convolution::Convolution(Convolution&&) noexcept = default;
 
-Convolution::Plan& Convolution::plan_for(const Shape& x, const Shape& k, bool has_bias) {
+Convolution::Plan& Convolution::plan_for(const Shape& x, const Shape& k, bool has_bias, bool training,
+                                         const std::vector<PostOp>& post_ops) {
+  // The key: shapes, bias, mode and each post-op (kind, algorithm, alpha and beta's bits).
   Shape key = x;
   key.insert(key.end(), k.begin(), k.end());
   key.push_back(has_bias);
+  key.push_back(training);
+  for (const PostOp& op : post_ops)
+    key.insert(key.end(), {op.kind, static_cast<int64_t>(op.function.algorithm), std::bit_cast<int32_t>(op.function.alpha),
+                           std::bit_cast<int32_t>(op.function.beta)});
   auto it = plans_.find(key);
   if (it != plans_.end()) return *it->second;
 
@@ -85,15 +92,19 @@ Convolution::Plan& Convolution::plan_for(const Shape& x, const Shape& k, bool ha
   plan->kernel_user_desc = kernel_desc(k, x[3], tag::undef);
   memory::desc kernel_any = kernel_desc(k, x[3], tag::any);
   plan->bias_desc = has_bias ? memory::desc({k[3]}, dt::f32, tag::x) : memory::desc();
-  dnnl::convolution_forward::desc desc(dnnl::prop_kind::forward_training, dnnl::algorithm::convolution_direct,
-                                       plan->src_desc, kernel_any, plan->bias_desc, plan->dst_desc, plan->strides,
-                                       plan->dilates, plan->pad_l, plan->pad_r);
-  dnnl::primitive_attr attr;
-  if (fused_relu_) {
-    dnnl::post_ops ops;
-    ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_relu, 0.0f, 0.0f);
-    attr.set_post_ops(ops);
+  dnnl::convolution_forward::desc desc(
+      training ? dnnl::prop_kind::forward_training : dnnl::prop_kind::forward_inference,
+      dnnl::algorithm::convolution_direct, plan->src_desc, kernel_any, plan->bias_desc, plan->dst_desc, plan->strides,
+      plan->dilates, plan->pad_l, plan->pad_r);
+  dnnl::post_ops ops;
+  for (const PostOp& op : post_ops) {
+    if (op.kind == PostOp::sum)
+      ops.append_sum(1.0f);
+    else
+      ops.append_eltwise(1.0f, op.function.algorithm, op.function.alpha, op.function.beta);
   }
+  dnnl::primitive_attr attr;
+  attr.set_post_ops(ops);
   plan->forward_pd = dnnl::convolution_forward::primitive_desc(desc, attr, cpu_engine());
   plan->forward = dnnl::convolution_forward(plan->forward_pd);
   return *plans_.emplace(key, std::move(plan)).first->second;
@@ -113,21 +124,42 @@ memory kernel_for(const memory::desc& wanted, const memory::desc& user_desc, con
 }
 }  // namespace
 
+namespace {
+const std::vector<PostOp> fused_relu_only{{PostOp::eltwise, {dnnl::algorithm::eltwise_relu}}};
+}  // namespace
+
 Tensor Convolution::forward(const Tensor& x, const Tensor& kernel, const Tensor& bias, bool training) {
-  Plan& plan = plan_for(x.shape(), kernel.shape(), !bias.empty());
+  Plan& plan = plan_for(x.shape(), kernel.shape(), !bias.empty(), true,
+                        fused_relu_ ? fused_relu_only : std::vector<PostOp>{});
   Tensor y = Tensor::uninitialized(plan.output_shape);
-  memory src = nhwc_memory(x), dst = nhwc_memory(y);
-  memory weights = kernel_for(plan.forward_pd.weights_desc(), plan.kernel_user_desc, kernel, forward_kernel_);
-  std::unordered_map<int, memory> args{{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, weights}, {DNNL_ARG_DST, dst}};
-  if (!bias.empty()) args.insert({DNNL_ARG_BIAS, memory(plan.bias_desc, cpu_engine(), const_cast<float*>(bias.data()))});
-  plan.forward.execute(cpu_stream(), args);
-  cpu_stream().wait();
+  run(plan, x, kernel, bias, y);
   if (training) {
     saved_input_ = x;
     saved_output_ = y;
     saved_plan_ = &plan;
   }
   return y;
+}
+
+Tensor Convolution::forward_inference(const Tensor& x, const Tensor& kernel, const Tensor& bias,
+                                      const std::vector<PostOp>& post_ops, Tensor accumulator) {
+  Plan& plan = plan_for(x.shape(), kernel.shape(), !bias.empty(), false, post_ops);
+  const bool sums = std::any_of(post_ops.begin(), post_ops.end(), [](const PostOp& op) { return op.kind == PostOp::sum; });
+  if (sums && accumulator.shape() != plan.output_shape)
+    throw Error("Conv2D: the summed tensor " + shape_to_string(accumulator.shape()) + " differs from the output " +
+                shape_to_string(plan.output_shape));
+  Tensor y = sums ? accumulator : Tensor::uninitialized(plan.output_shape);
+  run(plan, x, kernel, bias, y);
+  return y;
+}
+
+void Convolution::run(Plan& plan, const Tensor& x, const Tensor& kernel, const Tensor& bias, Tensor& y) {
+  memory src = nhwc_memory(x), dst = nhwc_memory(y);
+  memory weights = kernel_for(plan.forward_pd.weights_desc(), plan.kernel_user_desc, kernel, forward_kernel_);
+  std::unordered_map<int, memory> args{{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, weights}, {DNNL_ARG_DST, dst}};
+  if (!bias.empty()) args.insert({DNNL_ARG_BIAS, memory(plan.bias_desc, cpu_engine(), const_cast<float*>(bias.data()))});
+  plan.forward.execute(cpu_stream(), args);
+  cpu_stream().wait();
 }
 
 Tensor Convolution::backward(const Tensor& output_gradient, const Tensor& kernel, Tensor* kernel_gradient,

@@ -4,9 +4,11 @@
 // reused; activations stay NHWC, which oneDNN's brgemm kernels run at full speed.
 #include <map>
 #include <memory>
+#include <vector>
 
 #include <oneapi/dnnl/dnnl.hpp>
 
+#include "backend/eltwise.hpp"
 #include "bottleneck/tensor.hpp"
 
 namespace bottleneck::backend {
@@ -29,6 +31,13 @@ struct WindowPlacement {
 };
 WindowPlacement place_window(int64_t in_h, int64_t in_w, const ConvGeometry& geometry);
 
+// What an inference convolution runs on its result inside the primitive, in order: an
+// elementwise function, or the sum with what the output tensor held (a residual).
+struct PostOp {
+  enum Kind { eltwise, sum } kind;
+  Eltwise function{};
+};
+
 class Convolution {
 public:
   Convolution(ConvGeometry geometry, bool fused_relu);
@@ -41,6 +50,12 @@ public:
   // With training=true, keeps what backward needs.
   Tensor forward(const Tensor& x, const Tensor& kernel, const Tensor& bias, bool training);
 
+  // Inference only, with `post_ops` applied inside the primitive (the constructor's fused ReLU
+  // is not applied here: list it). With a sum among them, `accumulator` holds the addend and
+  // receives the result, which is returned; otherwise it is ignored.
+  Tensor forward_inference(const Tensor& x, const Tensor& kernel, const Tensor& bias, const std::vector<PostOp>& post_ops,
+                           Tensor accumulator);
+
   // After a training forward: adds dL/dkernel and dL/dbias into the given tensors and,
   // when asked, returns dL/dx. `output_gradient` is the gradient arriving at the forward's
   // result; with a fused ReLU it is masked by the saved output first.
@@ -49,7 +64,9 @@ public:
 
 private:
   struct Plan;
-  Plan& plan_for(const Shape& input_shape, const Shape& kernel_shape, bool has_bias);
+  Plan& plan_for(const Shape& input_shape, const Shape& kernel_shape, bool has_bias, bool training,
+                 const std::vector<PostOp>& post_ops);
+  void run(Plan& plan, const Tensor& x, const Tensor& kernel, const Tensor& bias, Tensor& y);
 
   ConvGeometry geometry_;
   bool fused_relu_;

@@ -7,6 +7,7 @@
 
 #include "bottleneck/error.hpp"
 #include "core/checked_size.hpp"
+#include "core/storage_pool.hpp"
 
 namespace bottleneck {
 
@@ -17,10 +18,7 @@ std::shared_ptr<float[]> allocate(int64_t count) {
     throw Error("a tensor of " + std::to_string(count) + " values is too large");
   size_t bytes = static_cast<size_t>(std::max<int64_t>(count, 1)) * sizeof(float);
   check_allocation(bytes, "a tensor of " + std::to_string(count) + " values");
-  bytes = (bytes + 63) / 64 * 64;
-  void* p = std::aligned_alloc(64, bytes);
-  if (!p) throw Error("out of memory allocating " + std::to_string(bytes) + " bytes");
-  return std::shared_ptr<float[]>(static_cast<float*>(p), [](float* q) { std::free(q); });
+  return detail::acquire_storage((bytes + 63) / 64 * 64);
 }
 }  // namespace
 

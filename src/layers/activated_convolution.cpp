@@ -51,6 +51,36 @@ Tensor ActivatedConvolution::forward(const Tensor& x, bool keep_for_backward) {
   return y;
 }
 
+bool ActivatedConvolution::fuses_activation() const {
+  return activation_ == ActivationKind::linear || inference_function(activation_).has_value();
+}
+
+Tensor ActivatedConvolution::infer(const Tensor& x, const Tensor& channel_scale, const Tensor& channel_shift,
+                                   const std::vector<backend::PostOp>& post_ops, const Tensor& residual) {
+  if (!fuses_activation()) throw Error(layer_ + ": its activation cannot run inside the convolution");
+  if (!channel_scale.empty() && activation_ != ActivationKind::linear)
+    throw Error(layer_ + ": a normalization cannot be folded in after the activation");
+  Tensor kernel_now = backend_kernel(), bias_now = bias.value;
+  if (!channel_scale.empty()) {
+    // k' = k * scale[o], b' = b * scale[o] + shift[o]: output channels are the kernel's last axis.
+    const int64_t channels = channel_scale.size();
+    if (backend_kernel_shape_.back() != channels || channel_shift.size() != channels)
+      throw Error(layer_ + ": " + std::to_string(channels) + " channel factors for " +
+                  std::to_string(backend_kernel_shape_.back()) + " output channels");
+    kernel_now = kernel_now.clone();
+    float* k = kernel_now.data();
+    for (int64_t row = 0; row < kernel_now.size() / channels; ++row, k += channels)
+      for (int64_t o = 0; o < channels; ++o) k[o] *= channel_scale[o];
+    bias_now = Tensor({channels});
+    for (int64_t o = 0; o < channels; ++o)
+      bias_now[o] = (use_bias_ ? bias.value[o] : 0.0f) * channel_scale[o] + channel_shift[o];
+  }
+  std::vector<backend::PostOp> ops;
+  if (activation_ != ActivationKind::linear) ops.push_back({backend::PostOp::eltwise, *inference_function(activation_)});
+  ops.insert(ops.end(), post_ops.begin(), post_ops.end());
+  return convolution_.forward_inference(x, kernel_now, bias_now, ops, residual.empty() ? Tensor() : residual.clone());
+}
+
 Tensor ActivatedConvolution::backward(const Tensor& output_gradient, bool trainable, bool need_input_gradient) {
   Tensor g = output_gradient;
   if (!fused(activation_) && activation_ != ActivationKind::linear) {

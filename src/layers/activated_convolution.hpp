@@ -23,6 +23,15 @@ public:
   void build(const Shape& kernel_shape, const Shape& backend_kernel_shape, Rng& rng);
 
   Tensor forward(const Tensor& x, bool keep_for_backward);
+  // Inference with the layers that follow folded in: the result scaled and shifted per output
+  // channel (a BatchNormalization's inference affine; empty tensors: none), then this layer's
+  // own activation, then `post_ops`; a sum among them adds a copy of `residual`.
+  // Needs fuses_activation(); throws otherwise.
+  Tensor infer(const Tensor& x, const Tensor& channel_scale, const Tensor& channel_shift,
+               const std::vector<backend::PostOp>& post_ops, const Tensor& residual);
+  // Whether infer() runs this layer's activation inside the primitive (linear counts).
+  bool fuses_activation() const;
+  ActivationKind activation() const { return activation_; }
   // Adds the weights' gradients when `trainable`; returns dL/dx when asked.
   Tensor backward(const Tensor& output_gradient, bool trainable, bool need_input_gradient);
 

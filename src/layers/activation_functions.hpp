@@ -1,7 +1,9 @@
 #pragma once
 // The activation functions Dense, Conv2D and Activation apply, forward and backward, in place.
 #include <cstdint>
+#include <optional>
 
+#include "backend/eltwise.hpp"
 #include "bottleneck/layers/activations.hpp"
 #include "bottleneck/tensor.hpp"
 
@@ -9,6 +11,9 @@ namespace bottleneck::detail {
 
 // x = f(x); softmax works on the last axis.
 void activate(ActivationKind kind, Tensor& x);
+// The function as oneDNN computes it forward, where it has it: what a convolution can apply
+// inside its primitive at inference.
+std::optional<backend::Eltwise> inference_function(ActivationKind kind);
 // True when activation_backward needs f's input; otherwise its output suffices and callers
 // need not keep the input.
 bool activation_backward_needs_input(ActivationKind kind);

@@ -179,6 +179,22 @@ void softmax_backward(const float* output, float* gradient, int64_t outer, int64
   }
 }
 
+std::optional<backend::Eltwise> inference_function(ActivationKind kind) {
+  using dnnl::algorithm;
+  switch (kind) {
+    case Kind::relu: return backend::Eltwise{algorithm::eltwise_relu};
+    case Kind::relu6: return backend::Eltwise{algorithm::eltwise_clip, 0.0f, 6.0f};
+    case Kind::sigmoid: return backend::Eltwise{algorithm::eltwise_logistic};
+    case Kind::tanh: return backend::Eltwise{algorithm::eltwise_tanh};
+    case Kind::elu: return backend::Eltwise{algorithm::eltwise_elu, 1.0f};
+    case Kind::silu: return backend::Eltwise{algorithm::eltwise_swish, 1.0f};
+    case Kind::hard_silu: return backend::Eltwise{algorithm::eltwise_hardswish};
+    case Kind::gelu: return backend::Eltwise{algorithm::eltwise_gelu_erf};
+    case Kind::gelu_approximate: return backend::Eltwise{algorithm::eltwise_gelu_tanh};
+    default: return std::nullopt;
+  }
+}
+
 void activate(ActivationKind kind, Tensor& x) {
   if (auto f = onednn_function(kind)) return backend::eltwise_forward(*f, x);
   switch (kind) {

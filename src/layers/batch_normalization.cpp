@@ -86,6 +86,17 @@ Tensor BatchNormalizationLayer::forward(const std::vector<Tensor>& inputs, bool 
   return y.reshape(x.shape());
 }
 
+void BatchNormalizationLayer::inference_affine(Tensor& scale, Tensor& shift) const {
+  if (!built_) throw Error("BatchNormalization '" + name() + "' is not built");
+  scale = Tensor({channels()});
+  shift = Tensor({channels()});
+  for (int64_t c = 0; c < channels(); ++c) {
+    scale[c] = (options_.scale ? gamma_.value[c] : 1.0f) /
+               std::sqrt(moving_variance_.value[c] + static_cast<float>(options_.epsilon));
+    shift[c] = (options_.center ? beta_.value[c] : 0.0f) - moving_mean_.value[c] * scale[c];
+  }
+}
+
 std::vector<Tensor> BatchNormalizationLayer::backward(const Tensor& output_gradient, bool need_input_gradients) {
   if (saved_input_shape_.empty()) throw Error("BatchNormalization '" + name() + "': backward() without a training forward");
   if (output_gradient.shape() != saved_input_shape_)

@@ -9,6 +9,7 @@
 
 #include "bottleneck/error.hpp"
 #include "bottleneck/layers/input_layer.hpp"
+#include "models/convolution_chains.hpp"
 
 namespace bottleneck {
 
@@ -196,24 +197,49 @@ std::vector<Tensor> Model::backward(const Tensor& output_gradient, bool need_inp
 
 Tensor Model::run_forward(const Tensor& x, bool training, bool backward) {
   if (!has_graph()) throw Error("model " + name() + " has no layers yet");
-  std::vector<Tensor> outputs(nodes_.size());
-  std::vector<int> readers_left(nodes_.size());
-  for (size_t i = 0; i < nodes_.size(); ++i) readers_left[i] = nodes_[i].consumers;
-  for (size_t i = 0; i < nodes_.size(); ++i) {
-    Node& node = nodes_[i];
+  const size_t count = nodes_.size();
+  std::vector<detail::GraphNode> graph;
+  graph.reserve(count);
+  for (Node& node : nodes_) {
     node.layer->backward_follows = backward && node.backward_needed;
+    graph.push_back({node.layer.get(), &node.inputs, &node.shape, node.consumers,
+                     !node.training.value_or(training) && !node.layer->backward_follows});
+  }
+  // Convolutions with what follows them run as one primitive, at their chain's last node.
+  const std::map<int, detail::ConvolutionChain> chains = detail::plan_convolution_chains(graph);
+  std::vector<bool> runs_in_a_chain(count);
+  for (const auto& [last, chain] : chains) {
+    runs_in_a_chain[chain.convolution_node] = true;
+    for (int node : chain.absorbed) runs_in_a_chain[node] = node != last;
+  }
+
+  std::vector<Tensor> outputs(count);
+  std::vector<int> readers_left(count);
+  for (size_t i = 0; i < count; ++i) readers_left[i] = nodes_[i].consumers;
+  // Frees what no later layer reads (VGG16's activations are large).
+  auto read = [&](int input) {
+    if (--readers_left[input] == 0) outputs[input] = Tensor();
+  };
+  for (size_t i = 0; i < count; ++i) {
+    Node& node = nodes_[i];
     const bool node_training = node.training.value_or(training);
     if (i == 0) {
       outputs[0] = node.layer->forward({x}, node_training);
       continue;
     }
+    if (auto chain = chains.find(static_cast<int>(i)); chain != chains.end()) {
+      const int source = nodes_[chain->second.convolution_node].inputs.at(0), residual = chain->second.residual_node;
+      outputs[i] = detail::run_convolution_chain(chain->second, outputs[source], residual >= 0 ? outputs[residual] : Tensor());
+      read(source);
+      if (residual >= 0) read(residual);
+      continue;
+    }
+    if (runs_in_a_chain[i]) continue;
     std::vector<Tensor> inputs;
     for (int input : node.inputs) inputs.push_back(outputs[input]);
     outputs[i] = node.layer->forward(inputs, node_training);
     inputs.clear();
-    // Free what no later layer reads (VGG16's activations are large).
-    for (int input : node.inputs)
-      if (--readers_left[input] == 0) outputs[input] = Tensor();
+    for (int input : node.inputs) read(input);
   }
   return outputs.back();
 }

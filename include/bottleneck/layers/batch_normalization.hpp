@@ -45,6 +45,12 @@ public:
   Parameter& moving_mean() { return moving_mean_; }
   Parameter& moving_variance() { return moving_variance_; }
 
+  // Whether forward(x, training) normalises with the moving statistics (inference mode).
+  bool uses_moving_statistics(bool training) const { return !(training && trainable); }
+  // Inference mode as one multiply-add per channel, y = x * scale + shift:
+  // scale = gamma / sqrt(moving_variance + epsilon), shift = beta - moving_mean * scale.
+  void inference_affine(Tensor& scale, Tensor& shift) const;
+
 private:
   int64_t channels() const { return moving_mean_.value.size(); }
   void update_moving_statistics(const Tensor& batch_mean, const Tensor& batch_variance);

@@ -38,6 +38,8 @@ public:
 
   Parameter& kernel();
   Parameter& bias();
+  // Its convolution, weights and activation (what the model's inference fusion runs).
+  detail::ActivatedConvolution& activated_convolution() { return *convolution_; }
 
 private:
   int64_t filters_;

@@ -42,6 +42,8 @@ public:
   // by position there).
   Parameter& depthwise_kernel();
   Parameter& bias();
+  // Its convolution, weights and activation (what the model's inference fusion runs).
+  detail::ActivatedConvolution& activated_convolution() { return *convolution_; }
 
 private:
   DepthwiseConv2DOptions options_;

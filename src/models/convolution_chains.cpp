@@ -1,0 +1,94 @@
+#include "models/convolution_chains.hpp"
+
+#include <optional>
+
+#include "bottleneck/layers/activation.hpp"
+#include "bottleneck/layers/add.hpp"
+#include "bottleneck/layers/batch_normalization.hpp"
+#include "bottleneck/layers/conv2d.hpp"
+#include "bottleneck/layers/depthwise_conv2d.hpp"
+#include "bottleneck/layers/relu.hpp"
+#include "layers/activated_convolution.hpp"
+#include "layers/activation_functions.hpp"
+
+namespace bottleneck::detail {
+
+namespace {
+
+ActivatedConvolution* convolution_of(Layer* layer) {
+  if (auto* conv = dynamic_cast<Conv2DLayer*>(layer)) return &conv->activated_convolution();
+  if (auto* depthwise = dynamic_cast<DepthwiseConv2DLayer*>(layer)) return &depthwise->activated_convolution();
+  return nullptr;
+}
+
+// An Activation or ReLU layer as one oneDNN function, when it is one.
+std::optional<backend::Eltwise> function_of(const Layer* layer) {
+  if (const auto* activation = dynamic_cast<const ActivationLayer*>(layer))
+    return inference_function(activation->activation());
+  if (const auto* relu = dynamic_cast<const ReLULayer*>(layer)) {
+    const ReLUOptions& o = relu->options();
+    if (o.threshold != 0.0f) return std::nullopt;
+    if (!o.max_value) return backend::Eltwise{dnnl::algorithm::eltwise_relu, o.negative_slope};
+    if (o.negative_slope == 0.0f) return backend::Eltwise{dnnl::algorithm::eltwise_clip, 0.0f, *o.max_value};
+  }
+  return std::nullopt;
+}
+
+// The one later node reading `node`'s output, if exactly one does (and not the model's output).
+std::vector<int> sole_readers(const std::vector<GraphNode>& nodes) {
+  std::vector<int> reader(nodes.size(), -1), reads(nodes.size(), 0);
+  for (size_t i = 0; i < nodes.size(); ++i)
+    for (int input : *nodes[i].inputs) {
+      ++reads[input];
+      reader[input] = static_cast<int>(i);
+    }
+  for (size_t i = 0; i < nodes.size(); ++i)
+    if (reads[i] != 1 || nodes[i].consumers != 1) reader[i] = -1;
+  return reader;
+}
+
+}  // namespace
+
+std::map<int, ConvolutionChain> plan_convolution_chains(const std::vector<GraphNode>& nodes) {
+  const std::vector<int> reader = sole_readers(nodes);
+  std::vector<bool> claimed(nodes.size());  // absorbed by a chain planned before
+  std::map<int, ConvolutionChain> chains;
+  for (size_t first = 0; first < nodes.size(); ++first) {
+    ActivatedConvolution* convolution = convolution_of(nodes[first].layer);
+    if (!convolution || !nodes[first].inference || !convolution->fuses_activation()) continue;
+    ConvolutionChain chain{.convolution_node = static_cast<int>(first), .convolution = convolution};
+    bool activated = convolution->activation() != ActivationKind::linear;
+    for (int at = static_cast<int>(first), next; (next = reader[at]) >= 0 && nodes[next].inference && !claimed[next];
+         at = next) {
+      Layer* layer = nodes[next].layer;
+      if (const auto* bn = dynamic_cast<const BatchNormalizationLayer*>(layer); bn && !activated && chain.absorbed.empty()) {
+        chain.normalization = bn;
+      } else if (auto function = function_of(layer)) {
+        chain.post_ops.push_back({backend::PostOp::eltwise, *function});
+        activated = true;
+      } else if (dynamic_cast<const AddLayer*>(layer) && nodes[next].inputs->size() == 2 && chain.residual_node < 0) {
+        const std::vector<int>& operands = *nodes[next].inputs;
+        const int other = operands[0] == at ? operands[1] : operands[0];
+        if (other == at || *nodes[other].shape != *nodes[at].shape) break;  // x + x, or a broadcast
+        chain.residual_node = other;
+        chain.post_ops.push_back({backend::PostOp::sum});
+      } else {
+        break;
+      }
+      chain.absorbed.push_back(next);
+    }
+    if (chain.absorbed.empty()) continue;
+    claimed[first] = true;
+    for (int node : chain.absorbed) claimed[node] = true;
+    chains.emplace(chain.absorbed.back(), std::move(chain));
+  }
+  return chains;
+}
+
+Tensor run_convolution_chain(const ConvolutionChain& chain, const Tensor& x, const Tensor& residual) {
+  Tensor scale, shift;
+  if (chain.normalization) chain.normalization->inference_affine(scale, shift);
+  return chain.convolution->infer(x, scale, shift, chain.post_ops, residual);
+}
+
+}  // namespace bottleneck::detail
