@@ -98,6 +98,47 @@ std::vector<double> training_losses(const std::filesystem::path& csv) {
   return losses;
 }
 
+// Small PPM images of two classes, a and b.
+void write_images(const std::filesystem::path& root, int count) {
+  for (const char* label : {"a", "b"}) std::filesystem::create_directories(root / label);
+  for (int i = 0; i < count; ++i) {
+    std::ofstream out(root / (i % 2 ? "b" : "a") / (std::to_string(i) + ".ppm"), std::ios::binary);
+    out << "P6\n48 40\n255\n";
+    for (int p = 0; p < 48 * 40 * 3; ++p) out.put(static_cast<char>(p * (i + 3) + (i % 2) * 60));
+  }
+}
+
+// extract, train a head, finetune from the network's own default cut, evaluate the result.
+class CliFinetuneApplication : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(CliFinetuneApplication, TrainsItsTopBlockEndToEnd) {
+  const std::string network = GetParam();
+  auto work = testing::scratch_dir("cli-finetune-" + network), images = work / "images";
+  write_images(images, 8);
+  const std::vector<std::string> base = {"--model", network, "--weights", "random", "--target-size", "64x64"};
+  auto with_base = [&](std::vector<std::string> args) {
+    args.insert(args.end(), base.begin(), base.end());
+    return args;
+  };
+  auto r = run_cli(with_base({"extract", images.string(), "-o", (work / "features").string(), "--quiet"}));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  r = run_cli({"train", "--train", (work / "features").string(), "-o", (work / "head.h5").string(), "--head",
+               "globalaveragepooling2d,dense:1:sigmoid", "--epochs", "1", "--quiet"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  r = run_cli(with_base({"finetune", "--train", images.string(), "--val", images.string(), "--head",
+                         (work / "head.h5").string(), "-o", (work / "full.h5").string(), "--epochs", "2",
+                         "--batch-size", "4", "--history", (work / "history.csv").string(), "--quiet"}));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(training_losses(work / "history.csv").size(), 2u);
+  r = run_cli({"evaluate", (work / "full.h5").string(), images.string(), "--target-size", "64x64", "--quiet"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  figures(r.out);
+}
+
+INSTANTIATE_TEST_SUITE_P(Networks, CliFinetuneApplication,
+                         ::testing::Values("resnet50", "mobilenetv2", "efficientnetb0"),
+                         [](const ::testing::TestParamInfo<std::string>& network) { return network.param; });
+
 // SqueezeNet's ImageNet base with a MobileNetV2-style top: a 1x1 convolution, BN, ReLU, then
 // an inverted residual block (expand, depthwise, project, each with BN; the block's input added
 // back). The top starts at "top_conv", the cut fine-tuning trains from.
