@@ -11,7 +11,7 @@ options=(-DCMAKE_BUILD_TYPE=Release)
 skip=()
 if [[ "${1:-}" == "--sanitize" ]]; then
   build=build-test-asan
-  options+=(-DBOTTLENECK_SANITIZE=ON)
+  options+=(-DBOTTLENECK_SANITIZE=ON -DBOTTLENECK_UNITY_BUILD=OFF)
   # ASan's quarantine holds freed memory on purpose: peak-memory measurements mean nothing there.
   skip=(-E ExtractMemory)
   # Any report fails the test that caused it; UBSan stops at the first finding.

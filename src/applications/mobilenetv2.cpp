@@ -19,7 +19,7 @@ SymbolicTensor batch_norm(SymbolicTensor x, const std::string& name) {
 
 SymbolicTensor relu6(SymbolicTensor x, const std::string& name) { return ReLU({.max_value = 6.0f, .name = name})(x); }
 
-SymbolicTensor pointwise(SymbolicTensor x, int64_t filters, const std::string& name, const std::string& padding) {
+SymbolicTensor pointwise_conv(SymbolicTensor x, int64_t filters, const std::string& name, const std::string& padding) {
   return Conv2D(filters, {.kernel_h = 1, .kernel_w = 1, .padding = padding, .use_bias = false, .name = name})(x);
 }
 
@@ -31,7 +31,7 @@ SymbolicTensor inverted_res_block(SymbolicTensor inputs, int64_t expansion, int6
   std::string prefix = "block_" + std::to_string(block_id) + "_";
   SymbolicTensor x = inputs;
   if (block_id) {
-    x = pointwise(x, expansion * in_channels, prefix + "expand", "same");
+    x = pointwise_conv(x, expansion * in_channels, prefix + "expand", "same");
     x = relu6(batch_norm(x, prefix + "expand_BN"), prefix + "expand_relu");
   } else {
     prefix = "expanded_conv_";
@@ -43,7 +43,7 @@ SymbolicTensor inverted_res_block(SymbolicTensor inputs, int64_t expansion, int6
                        .use_bias = false,
                        .name = prefix + "depthwise"})(x);
   x = relu6(batch_norm(x, prefix + "depthwise_BN"), prefix + "depthwise_relu");
-  x = batch_norm(pointwise(x, pointwise_filters, prefix + "project", "same"), prefix + "project_BN");
+  x = batch_norm(pointwise_conv(x, pointwise_filters, prefix + "project", "same"), prefix + "project_BN");
   if (in_channels == pointwise_filters && stride == 1) return Add(prefix + "add")({inputs, x});
   return x;
 }
@@ -90,7 +90,7 @@ std::unique_ptr<Model> MobileNetV2(const ApplicationOptions& options) {
       x = inverted_res_block(x, stage.expansion, i == 0 ? stage.stride : 1, alpha, stage.filters, block_id);
   }
   const int64_t last_block_filters = alpha > 1.0 ? detail::make_divisible(1280 * alpha) : 1280;
-  x = batch_norm(pointwise(x, last_block_filters, "Conv_1", "valid"), "Conv_1_bn");
+  x = batch_norm(pointwise_conv(x, last_block_filters, "Conv_1", "valid"), "Conv_1_bn");
   x = relu6(x, "out_relu");
   return detail::finish_application(application, inputs, x, options);
 }

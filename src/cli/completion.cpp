@@ -58,7 +58,7 @@ void setup_completion(CLI::App& app) {
   command->callback([&app] { std::fputs(bash_completion(app).c_str(), stdout); });
 }
 
-const CommandRegistration registration{"completion", setup_completion};
+const CommandRegistration completion_registration{"completion", setup_completion};
 
 }  // namespace
 

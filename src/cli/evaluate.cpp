@@ -68,7 +68,7 @@ void setup_evaluate(CLI::App& app) {
   cmd->callback([s] { run_evaluate(*s); });
 }
 
-const CommandRegistration registration{"evaluate", setup_evaluate};
+const CommandRegistration evaluate_registration{"evaluate", setup_evaluate};
 
 }  // namespace
 }  // namespace bottleneck::cli

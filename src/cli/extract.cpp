@@ -257,7 +257,7 @@ void setup_extract(CLI::App& app) {
   cmd->callback([settings] { run_extract(*settings); });
 }
 
-const CommandRegistration registration{"extract", setup_extract};
+const CommandRegistration extract_registration{"extract", setup_extract};
 
 }  // namespace
 }  // namespace bottleneck::cli

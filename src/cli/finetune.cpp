@@ -147,7 +147,7 @@ void setup_finetune(CLI::App& app) {
   cmd->callback([s] { run_finetune(*s); });
 }
 
-const CommandRegistration registration{"finetune", setup_finetune};
+const CommandRegistration finetune_registration{"finetune", setup_finetune};
 
 }  // namespace
 }  // namespace bottleneck::cli

@@ -57,7 +57,7 @@ void setup_info(CLI::App& app) {
   });
 }
 
-const CommandRegistration registration{"info", setup_info};
+const CommandRegistration info_registration{"info", setup_info};
 
 }  // namespace
 

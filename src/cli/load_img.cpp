@@ -45,7 +45,7 @@ void setup_load_img(CLI::App& app) {
   command->callback([options] { run_load_img(*options); });
 }
 
-const CommandRegistration registration{"load-img", setup_load_img};
+const CommandRegistration load_img_registration{"load-img", setup_load_img};
 
 }  // namespace
 

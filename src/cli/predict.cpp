@@ -153,7 +153,7 @@ void setup_predict(CLI::App& app) {
   cmd->callback([s] { run_predict(*s); });
 }
 
-const CommandRegistration registration{"predict", setup_predict};
+const CommandRegistration predict_registration{"predict", setup_predict};
 
 }  // namespace
 }  // namespace bottleneck::cli

@@ -102,7 +102,7 @@ void setup_train(CLI::App& app) {
   cmd->callback([s] { run_train(*s); });
 }
 
-const CommandRegistration registration{"train", setup_train};
+const CommandRegistration train_registration{"train", setup_train};
 
 }  // namespace
 }  // namespace bottleneck::cli
