@@ -1,7 +1,8 @@
 // Keras 3's .keras archives as load_model reads them: the zip (libzip), its config.json and
 // its model.weights.h5 (HDF5, from memory). Any refusal is an exception (one `error:` line in
 // the tool); a crash, a sanitizer report, a hang or memory growing with a member's claimed
-// rather than its real size is a finding.
+// rather than its real size is a finding. The members' CRCs keep most mutations from reaching
+// the JSON and HDF5 parsers: fuzz_model and fuzz_weights fuzz those directly.
 #include <cstdint>
 #include <exception>
 
