@@ -3,14 +3,14 @@
 # SECONDS_PER_TARGET (default 600) over a working copy of fuzz/corpus/<name>. A crash stops
 # that target with its input saved as build-fuzz/crash-*; add it to fuzz/corpus/<name>
 # once fixed. Prints the executions each target ran.
-#   fuzz/run.sh [SECONDS_PER_TARGET] [TARGET...]   (targets: image npy weights model)
+#   fuzz/run.sh [SECONDS_PER_TARGET] [TARGET...]   (targets: image npy weights model keras)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh --fuzz
 seconds=${1:-600}
 shift || true
 targets=("$@")
-((${#targets[@]})) || targets=(image npy weights model)
+((${#targets[@]})) || targets=(image npy weights model keras)
 cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Release -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
   -DBOTTLENECK_FUZZ=ON -DBOTTLENECK_BUILD_TESTS=OFF >/dev/null
 cmake --build build-fuzz -j "$(nproc)" --target "${targets[@]/#/fuzz_}"

@@ -1,7 +1,8 @@
-// The bad-input corpus, generated here: broken images, weight files and .npy files, unusable
-// paths and a full disk, each given to the command-line tool. Every case must fail with a
-// non-zero exit, exactly one stderr line "error: ..." naming the offending file, and leave
-// no output behind (an output that existed before stays byte-identical, no temporary files).
+// The bad-input corpus, generated here: broken images, weight files, model files (.h5 and
+// .keras), .npy files, unusable paths and a full disk, each given to the command-line tool.
+// Every case must fail with a non-zero exit, exactly one stderr line "error: ..." naming the
+// offending file, and leave no output behind (an output that existed before stays
+// byte-identical, no temporary files).
 #include <fcntl.h>
 #include <sys/mount.h>
 #include <sys/resource.h>
@@ -316,6 +317,26 @@ std::vector<std::string> with(std::vector<std::string> args, const std::vector<s
   return args;
 }
 
+// Runs the tool on a small file whose headers claim a huge size: it must fail (exit 1) without
+// allocating what the headers claim.
+void expect_refusal_in_little_memory(const std::vector<std::string>& args) {
+  std::vector<char*> argv{const_cast<char*>(BOTTLENECK_CLI)};
+  for (const std::string& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
+  argv.push_back(nullptr);
+  const pid_t child = ::fork();
+  if (child == 0) {
+    const int out = ::open("/dev/null", O_WRONLY);
+    ::dup2(out, 1), ::dup2(out, 2);
+    ::execv(BOTTLENECK_CLI, argv.data());
+    ::_exit(127);
+  }
+  int status = 0;
+  struct rusage usage {};
+  ::wait4(child, &status, 0, &usage);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 1) << status;
+  EXPECT_LT(usage.ru_maxrss, 150 * 1024) << "peak memory in KiB";
+}
+
 TEST(BadImages, LoadImgFailsCleanlyOnEach) {
   const fs::path dir = scratch_dir("bad-images-load-img");
   const fs::path out = dir / "out", previous = out / "previous.npy";
@@ -375,18 +396,7 @@ TEST(BadImages, SkippedByDefaultAndListedInMeta) {
 TEST(BadImages, TiffClaimingMorePixelsThanItsBytesHoldAllocatesLittle) {
   const fs::path file = write_bytes(scratch_dir("lying-tiff") / "lying.tif", tiff_bytes(13000, 13000));
   ASSERT_LT(fs::file_size(file), 1024u);
-  const pid_t child = ::fork();
-  if (child == 0) {
-    const int out = ::open("/dev/null", O_WRONLY);
-    ::dup2(out, 1), ::dup2(out, 2);
-    ::execl(BOTTLENECK_CLI, BOTTLENECK_CLI, "load-img", file.c_str(), "-o", "/dev/null", nullptr);
-    ::_exit(127);
-  }
-  int status = 0;
-  struct rusage usage {};
-  ::wait4(child, &status, 0, &usage);
-  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 1) << status;
-  EXPECT_LT(usage.ru_maxrss, 150 * 1024) << "peak memory in KiB";
+  expect_refusal_in_little_memory({"load-img", file.string(), "-o", "/dev/null"});
 }
 
 TEST(BadImages, SixteenBitAndCmykVariantsLoad) {
@@ -618,6 +628,77 @@ TEST(BadNpy, TrainAndEvaluateFailCleanlyOnEach) {
   report(".npy files (train --train, train --val, evaluate)", count);
 }
 
+// ---------------------------------------------------------------- model files
+
+// A zip archive member as its headers describe it: `data` as stored (raw, or a deflate stream)
+// and the size and CRC the headers claim for it inflated.
+struct ZipMember {
+  std::string name;
+  Bytes data;
+  bool deflated;
+  uint32_t size;
+  uint32_t crc;
+};
+ZipMember stored(const std::string& name, const Bytes& data) {
+  return {name, data, false, static_cast<uint32_t>(data.size()), crc32(data.data(), data.size())};
+}
+
+// A zip archive of `members` (no extra fields, no comments, dated 1980-01-01).
+Bytes zip_bytes(const std::vector<ZipMember>& members) {
+  Bytes zip, directory;
+  for (const ZipMember& m : members) {
+    const auto offset = static_cast<uint32_t>(zip.size());
+    for (Bytes* header : {&zip, &directory}) {
+      const bool central = header == &directory;
+      put_u32(*header, central ? 0x02014b50 : 0x04034b50);
+      if (central) put_u16(*header, 20);  // made by
+      put_u16(*header, 20);               // needed to extract
+      put_u16(*header, 0);                // flags
+      put_u16(*header, m.deflated ? 8 : 0);
+      put_u16(*header, 0), put_u16(*header, 0x21);  // time, date
+      put_u32(*header, m.crc);
+      put_u32(*header, static_cast<uint32_t>(m.data.size()));
+      put_u32(*header, m.size);
+      put_u16(*header, static_cast<uint16_t>(m.name.size()));
+      put_u16(*header, 0);  // extra field
+      if (central) {
+        put_u16(*header, 0), put_u16(*header, 0), put_u16(*header, 0);  // comment, disk, internal attributes
+        put_u32(*header, 0), put_u32(*header, offset);                   // external attributes, local header
+      }
+      header->insert(header->end(), m.name.begin(), m.name.end());
+    }
+    zip.insert(zip.end(), m.data.begin(), m.data.end());
+  }
+  const auto directory_offset = static_cast<uint32_t>(zip.size());
+  zip.insert(zip.end(), directory.begin(), directory.end());
+  put_u32(zip, 0x06054b50);
+  put_u16(zip, 0), put_u16(zip, 0);  // disks
+  put_u16(zip, static_cast<uint16_t>(members.size())), put_u16(zip, static_cast<uint16_t>(members.size()));
+  put_u32(zip, static_cast<uint32_t>(directory.size())), put_u32(zip, directory_offset);
+  put_u16(zip, 0);  // comment
+  return zip;
+}
+
+// model.weights.h5 as an empty deflate stream whose headers claim 4 GiB - 16 bytes inflated.
+const ZipMember weights_claiming_4gib{"model.weights.h5", {0x03, 0x00}, true, 0xFFFFFFF0u, 0};
+
+// .keras archives, each damaged in one way; `model_config` is a model's JSON.
+std::vector<BadFile> bad_keras_archives(const std::string& model_config) {
+  const ZipMember config = stored("config.json", text_bytes(model_config));
+  const ZipMember not_hdf5 = stored("model.weights.h5", text_bytes("not an HDF5 file"));
+  ZipMember config_bad_crc = config;
+  config_bad_crc.crc ^= 1;
+  const Bytes whole = zip_bytes({config, not_hdf5});
+  return {{"keras-cut-in-members.keras", prefix(whole, whole.size() / 2)},
+          {"keras-no-weights.keras", zip_bytes({config})},
+          {"keras-no-config.keras", zip_bytes({not_hdf5})},
+          {"keras-config-not-json.keras", zip_bytes({stored("config.json", text_bytes("{\"class_name\": ")), not_hdf5})},
+          {"keras-weights-not-hdf5.keras", whole},
+          {"keras-member-outside.keras", zip_bytes({stored("../config.json", config.data), config, not_hdf5})},
+          {"keras-config-bad-crc.keras", zip_bytes({config_bad_crc, not_hdf5})},
+          {"keras-weights-claim-4gib.keras", zip_bytes({config, weights_claiming_4gib})}};
+}
+
 TEST(BadModels, EvaluateFailsCleanlyOnEach) {
   const fs::path dir = scratch_dir("bad-models");
   const fs::path features = dir / "features", model = dir / "model.h5";
@@ -629,12 +710,23 @@ TEST(BadModels, EvaluateFailsCleanlyOnEach) {
   int count = 0;
   std::vector<BadFile> bad = truncations("model", read_bytes(model));
   bad.push_back({"weights-only.h5", read_bytes(write_small_weights(dir / "weights.h5", Flaw::none))});
+  const std::vector<BadFile> archives = bad_keras_archives(*read_weights_file(model.string()).model_config);
+  bad.insert(bad.end(), archives.begin(), archives.end());
   for (const BadFile& b : bad) {
     const fs::path file = write_bytes(dir / b.name, b.bytes);
     expect_clean_failure({"evaluate", file.string(), features.string(), "-q"}, file, {});
     ++count;
   }
   report("model files (evaluate)", count);
+}
+
+// A .keras archive of 232 bytes whose model.weights.h5 claims 4 GiB: refused when its bytes run
+// out, without allocating the claim (4 GiB were, zero-filled, before the bytes were read).
+TEST(BadModels, KerasArchiveClaimingMoreThanItsBytesHoldAllocatesLittle) {
+  const Bytes archive = zip_bytes({stored("config.json", text_bytes("{}")), weights_claiming_4gib});
+  const fs::path file = write_bytes(scratch_dir("lying-keras") / "lying.keras", archive);
+  ASSERT_LT(fs::file_size(file), 256u);
+  expect_refusal_in_little_memory({"info", file.string()});
 }
 
 // ---------------------------------------------------------------- a full disk

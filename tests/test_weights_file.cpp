@@ -351,6 +351,35 @@ std::string kernel_file_claiming(const std::string& name, uint64_t rows, uint64_
   return path;
 }
 
+// keras_version as h5py writes a str, in a global heap object; the object's size edited to
+// claim 20 GiB in its 4 KiB collection. HDF5 1.10 copied 20 GiB from the collection when
+// reading the string (a crash, found by fuzz_weights); the file and its image are refused.
+TEST(ReadWeightsFile, GlobalHeapObjectLargerThanItsCollectionIsRefused) {
+  const std::string path = (scratch_dir("weights_heap_overrun") / "w.h5").string();
+  build_file(path, [](const hdf5::Group& root) {
+    root.write_strings("layer_names", {"dense"}, StringStorage::fixed_length);
+    root.write_string("keras_version", "2.4.0", StringStorage::variable_length_utf8);
+  });
+  std::string bytes;
+  {
+    std::ifstream in(path, std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  // The collection's 16-byte header, then the first object: index 1, its count, 4 reserved
+  // bytes and its size.
+  const size_t collection = bytes.find("GCOL");
+  ASSERT_NE(collection, std::string::npos);
+  ASSERT_EQ(bytes[collection + 16], 1);
+  const uint64_t claimed = uint64_t{20} << 30;
+  for (int i = 0; i < 8; ++i) bytes[collection + 24 + i] = static_cast<char>((claimed >> (8 * i)) & 0xff);
+  std::ofstream(path, std::ios::binary) << bytes;
+
+  const std::string message = error_of([&] { read_weights_file(path); });
+  EXPECT_NE(message.find(path + ": damaged HDF5 file"), std::string::npos) << message;
+  const std::string image_message = error_of([&] { read_weights_image(bytes, "m.keras: model.weights.h5"); });
+  EXPECT_NE(image_message.find("m.keras: model.weights.h5: damaged HDF5 file"), std::string::npos) << image_message;
+}
+
 // Refused before anything that size is allocated (it would be 4 EiB).
 TEST(ReadWeightsFile, AbsurdDatasetShapeIsRefused) {
   std::string path = kernel_file_claiming("weights_absurd", uint64_t{1} << 40, uint64_t{1} << 40);

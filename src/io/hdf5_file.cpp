@@ -12,6 +12,7 @@
 #include <type_traits>
 
 #include "bottleneck/error.hpp"
+#include "io/hdf5_global_heaps.hpp"
 
 namespace bottleneck::hdf5 {
 
@@ -394,6 +395,7 @@ File File::open_read_only(const std::string& path) {
   const htri_t is_hdf5 = H5Fis_hdf5(path.c_str());
   if (is_hdf5 < 0) throw Error("cannot open " + path + hdf5_reason());
   if (is_hdf5 == 0) throw Error(path + " is not an HDF5 file");
+  check_global_heaps_in_file(path);
   Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
   if (!file.valid()) throw Error("cannot open " + path + ": damaged or truncated HDF5 file" + hdf5_reason());
   return File(std::move(file), path);
@@ -403,6 +405,7 @@ File File::open_image(const std::string& image, const std::string& display_path)
   silence_hdf5();
   if (image.size() < 8 || image.compare(0, 8, "\x89HDF\r\n\x1a\n") != 0)
     throw Error(display_path + " is not an HDF5 file");
+  check_global_heaps(image, display_path);
   Handle access(H5Pcreate(H5P_FILE_ACCESS));
   H5Pset_fapl_core(access.get(), 1 << 16, /*backing_store=*/0);
   // HDF5 copies the image into its own buffer, so the caller's stays untouched.

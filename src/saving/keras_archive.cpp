@@ -2,7 +2,9 @@
 
 #include <zip.h>
 
+#include <algorithm>
 #include <cstdint>
+#include <filesystem>
 #include <fstream>
 #include <memory>
 
@@ -17,6 +19,8 @@ namespace {
 constexpr uint64_t max_json_bytes = 64ull << 20;
 constexpr uint64_t max_weights_bytes = 4ull << 30;
 constexpr int64_t max_members = 100000;
+// Deflate inflates one byte to at most 1032.
+constexpr uint64_t max_deflate_ratio = 1032;
 
 struct ArchiveCloser {
   void operator()(zip_t* archive) const { zip_discard(archive); }
@@ -37,8 +41,8 @@ bool unsafe_member_name(const std::string& name) {
   return false;
 }
 
-std::string read_member(zip_t* archive, const std::string& path, const char* member, uint64_t bound,
-                        bool required) {
+std::string read_member(zip_t* archive, const std::string& path, uint64_t archive_bytes, const char* member,
+                        uint64_t bound, bool required) {
   zip_stat_t stat;
   zip_stat_init(&stat);
   if (zip_stat(archive, member, 0, &stat) != 0) {
@@ -51,17 +55,21 @@ std::string read_member(zip_t* archive, const std::string& path, const char* mem
                 std::to_string(bound) + " a model file holds; refusing it (a zip bomb?)");
   std::unique_ptr<zip_file_t, MemberCloser> file(zip_fopen(archive, member, 0));
   if (!file) throw Error(path + ": cannot read " + member + " in the archive: " + zip_strerror(archive));
-  std::string data(stat.size, '\0');
-  zip_int64_t done = 0;
-  while (done < static_cast<zip_int64_t>(data.size())) {
-    zip_int64_t got = zip_fread(file.get(), data.data() + done, data.size() - static_cast<size_t>(done));
+  // The member grows with the bytes that inflate, not with the size its header claims: a damaged
+  // header claims gigabytes for a member of a few bytes. The claim only sizes the first
+  // allocation, within what the archive's bytes can inflate to.
+  std::string data;
+  data.reserve(std::min(stat.size, archive_bytes * max_deflate_ratio));
+  const std::string wrong_size = path + ": " + member + " in the archive does not have the size its header gives";
+  char chunk[1 << 16];
+  for (;;) {
+    const zip_int64_t got = zip_fread(file.get(), chunk, sizeof chunk);
     if (got < 0) throw Error(path + ": " + member + " in the archive is damaged: " + zip_file_strerror(file.get()));
     if (got == 0) break;
-    done += got;
+    if (data.size() + static_cast<uint64_t>(got) > stat.size) throw Error(wrong_size);
+    data.append(chunk, static_cast<size_t>(got));
   }
-  char extra;
-  if (done != static_cast<zip_int64_t>(data.size()) || zip_fread(file.get(), &extra, 1) != 0)
-    throw Error(path + ": " + member + " in the archive does not have the size its header gives");
+  if (data.size() != stat.size) throw Error(wrong_size);
   return data;
 }
 
@@ -92,10 +100,13 @@ KerasArchive read_keras_archive(const std::string& path) {
       throw Error(path + ": the .keras archive names a member outside itself (" + (name ? name : "?") +
                   "); refusing it");
   }
+  std::error_code no_size;  // then nothing is reserved ahead: the size only hints at a reservation
+  const uint64_t file_bytes = std::filesystem::file_size(path, no_size);
+  const uint64_t archive_bytes = no_size ? 0 : file_bytes;
   KerasArchive result;
-  result.config_json = read_member(archive.get(), path, "config.json", max_json_bytes, true);
-  result.metadata_json = read_member(archive.get(), path, "metadata.json", max_json_bytes, false);
-  result.weights_h5 = read_member(archive.get(), path, "model.weights.h5", max_weights_bytes, true);
+  result.config_json = read_member(archive.get(), path, archive_bytes, "config.json", max_json_bytes, true);
+  result.metadata_json = read_member(archive.get(), path, archive_bytes, "metadata.json", max_json_bytes, false);
+  result.weights_h5 = read_member(archive.get(), path, archive_bytes, "model.weights.h5", max_weights_bytes, true);
   return result;
 }
 
