@@ -17,44 +17,10 @@ namespace bottleneck {
 namespace {
 
 namespace fs = std::filesystem;
-using testing::quote;
 using testing::run_shell;
 using testing::scratch_dir;
 
 const std::vector<std::string> outputs = {"features.npy", "labels.npy", "files.txt", "classes.txt", "meta.json"};
-
-// mpirun's path (the processes are started without a shell), or empty.
-std::string mpirun_path() {
-  std::string path = run_shell("command -v mpirun").out;
-  return path.substr(0, path.find('\n'));
-}
-
-// Why MPI runs cannot be tested here, or empty when they can.
-std::string mpi_missing() {
-  if (mpirun_path().empty()) return "mpirun is not installed (openmpi-bin)";
-  if (testing::run_cli({"--version"}).out.find("MPI none") != std::string::npos)
-    return "this build has no MPI (libopenmpi-dev was missing when it was configured)";
-  return "";
-}
-
-#define REQUIRE_MPI()                                               \
-  do {                                                              \
-    BOTTLENECK_REQUIRE_SHARED();                                    \
-    if (const std::string why = mpi_missing(); !why.empty()) GTEST_SKIP() << why; \
-  } while (0)
-
-// Open MPI on this machine alone: shared memory between the processes, the loopback interface
-// for the launcher, more processes than cores, as root in CI.
-std::vector<std::string> mpirun(int processes) {
-  return {mpirun_path(), "--oversubscribe", "--allow-run-as-root", "--mca", "btl", "self,vader", "--mca",
-          "btl_tcp_if_include", "lo", "--mca", "oob_tcp_if_include", "lo", "-np", std::to_string(processes)};
-}
-
-std::string shell_words(const std::vector<std::string>& words) {
-  std::string line;
-  for (const std::string& word : words) line += (line.empty() ? "" : " ") + quote(word);
-  return line;
-}
 
 // 11 cats and 11 dogs of the real photos, and a file that is no image among the cats.
 fs::path photos_with_a_corrupt_file() {
@@ -82,12 +48,6 @@ std::vector<std::string> extract(const fs::path& input, const fs::path& output, 
   return words;
 }
 
-std::vector<std::string> under(const std::vector<std::string>& launcher, const std::vector<std::string>& command) {
-  std::vector<std::string> words = launcher;
-  words.insert(words.end(), command.begin(), command.end());
-  return words;
-}
-
 std::string read_bytes(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
   return std::string(std::istreambuf_iterator<char>(in), {});
@@ -109,20 +69,21 @@ int error_lines(const std::string& err) {
 // The reference: one process, no launcher.
 fs::path single_process_outputs(const fs::path& input, int batch_size) {
   const fs::path folder = scratch_dir("one-process");
-  const auto r = run_shell(shell_words(extract(input, folder, batch_size)));
+  const auto r = run_shell(testing::shell_words(extract(input, folder, batch_size)));
   EXPECT_EQ(r.exit_code, 0) << r.err;
   return folder;
 }
 
 TEST(DistributedExtract, TwoAndThreeProcessesWriteTheBytesOfOneProcess) {
-  REQUIRE_MPI();
+  BOTTLENECK_REQUIRE_SHARED();
+  BOTTLENECK_REQUIRE_MPI();
   const fs::path input = photos_with_a_corrupt_file();
   const fs::path expected = single_process_outputs(input, 4);
   EXPECT_NE(read_bytes(expected / "meta.json").find("cat.broken.jpg"), std::string::npos);
   EXPECT_NE(read_bytes(expected / "meta.json").find("\"count\": 22"), std::string::npos);
   for (int processes : {2, 3}) {
     const fs::path output = scratch_dir("processes-" + std::to_string(processes));
-    const auto r = run_shell(shell_words(under(mpirun(processes), extract(input, output, 4, {"--on-error", "skip"}))));
+    const auto r = run_shell(testing::shell_words(testing::mpirun(processes, extract(input, output, 4, {"--on-error", "skip"}))));
     ASSERT_EQ(r.exit_code, 0) << r.err;
     expect_same_outputs(expected, output);
     EXPECT_FALSE(fs::exists(output / ".extract-partial"));
@@ -130,13 +91,14 @@ TEST(DistributedExtract, TwoAndThreeProcessesWriteTheBytesOfOneProcess) {
 }
 
 TEST(DistributedExtract, AFailingProcessStopsEveryProcessWithOneErrorLineAndTheNextRunRecovers) {
-  REQUIRE_MPI();
+  BOTTLENECK_REQUIRE_SHARED();
+  BOTTLENECK_REQUIRE_MPI();
   const fs::path input = photos_with_a_corrupt_file();
   const fs::path expected = single_process_outputs(input, 4);
   const fs::path output = scratch_dir("job");
   fs::copy(expected, output, fs::copy_options::recursive | fs::copy_options::overwrite_existing);
   // The corrupt file is the last of the cats: batch 2 of 4 images, the third process's.
-  const auto failed = run_shell(shell_words(under(mpirun(3), extract(input, output, 4, {"--on-error", "fail"}))));
+  const auto failed = run_shell(testing::shell_words(testing::mpirun(3, extract(input, output, 4, {"--on-error", "fail"}))));
   EXPECT_NE(failed.exit_code, 0);
   EXPECT_EQ(error_lines(failed.err), 1) << failed.err;
   EXPECT_NE(failed.err.find("error: cannot read " + (input / "cats" / "cat.broken.jpg").string()), std::string::npos)
@@ -144,7 +106,7 @@ TEST(DistributedExtract, AFailingProcessStopsEveryProcessWithOneErrorLineAndTheN
   expect_same_outputs(expected, output);
   EXPECT_FALSE(fs::exists(output / ".extract-partial"));
 
-  const auto next = run_shell(shell_words(under(mpirun(3), extract(input, output, 4))));
+  const auto next = run_shell(testing::shell_words(testing::mpirun(3, extract(input, output, 4))));
   ASSERT_EQ(next.exit_code, 0) << next.err;
   expect_same_outputs(expected, output);
 }
@@ -193,34 +155,36 @@ StoppedJob stop_one_process_midway(const std::vector<std::string>& job, const fs
 }
 
 TEST(DistributedExtract, AnInterruptedProcessStopsTheJobAndResumeWithOtherProcessesContinuesIt) {
-  REQUIRE_MPI();
+  BOTTLENECK_REQUIRE_SHARED();
+  BOTTLENECK_REQUIRE_MPI();
   const fs::path input = photos_with_a_corrupt_file();
   const fs::path expected = single_process_outputs(input, 1);
   const fs::path output = scratch_dir("job");
   // Batches of one image: many steps, time to stop the job midway.
-  const StoppedJob stopped = stop_one_process_midway(under(mpirun(2), extract(input, output, 1)), output, 1, SIGTERM);
+  const StoppedJob stopped = stop_one_process_midway(testing::mpirun(2, extract(input, output, 1)), output, 1, SIGTERM);
   EXPECT_NE(stopped.exit_code, 0);
   EXPECT_EQ(error_lines(stopped.err), 1) << stopped.err;
   EXPECT_NE(stopped.err.find("error: interrupted by SIGTERM after "), std::string::npos) << stopped.err;
   EXPECT_FALSE(fs::exists(output / "meta.json"));
   ASSERT_TRUE(fs::exists(output / ".extract-partial" / "features.npy.progress.json"));
 
-  const auto resumed = run_shell(shell_words(under(mpirun(3), extract(input, output, 1, {"--resume"}))));
+  const auto resumed = run_shell(testing::shell_words(testing::mpirun(3, extract(input, output, 1, {"--resume"}))));
   ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
   expect_same_outputs(expected, output);
 }
 
 TEST(DistributedExtract, AKilledProcessLeavesThePreviousOutputsAndResumeContinues) {
-  REQUIRE_MPI();
+  BOTTLENECK_REQUIRE_SHARED();
+  BOTTLENECK_REQUIRE_MPI();
   const fs::path input = photos_with_a_corrupt_file();
   const fs::path expected = single_process_outputs(input, 1);
   const fs::path output = scratch_dir("job");
   fs::copy(expected, output, fs::copy_options::recursive | fs::copy_options::overwrite_existing);
-  const StoppedJob killed = stop_one_process_midway(under(mpirun(2), extract(input, output, 1)), output, 1, SIGKILL);
+  const StoppedJob killed = stop_one_process_midway(testing::mpirun(2, extract(input, output, 1)), output, 1, SIGKILL);
   EXPECT_NE(killed.exit_code, 0);
   expect_same_outputs(expected, output);
 
-  const auto resumed = run_shell(shell_words(extract(input, output, 1, {"--resume"})));
+  const auto resumed = run_shell(testing::shell_words(extract(input, output, 1, {"--resume"})));
   ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
   expect_same_outputs(expected, output);
 }

@@ -59,6 +59,7 @@ public:
   int64_t exclusive_scan_sum(int64_t) override { return 0; }
   int all_min(int value) override { return value; }
   void all_sum(float*, size_t) override {}
+  void all_sum(double*, size_t) override {}
   void broadcast(void*, size_t, int) override {}
   std::vector<std::string> all_gather(const std::string& text) override { return {text}; }
   std::unique_ptr<SharedFile> open_shared_file(const std::string& path) override {

@@ -82,6 +82,9 @@ public:
   void all_sum(float* values, size_t count) override {
     check(MPI_Allreduce(MPI_IN_PLACE, values, mpi_count(count), MPI_FLOAT, MPI_SUM, MPI_COMM_WORLD), "MPI_Allreduce");
   }
+  void all_sum(double* values, size_t count) override {
+    check(MPI_Allreduce(MPI_IN_PLACE, values, mpi_count(count), MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD), "MPI_Allreduce");
+  }
   void broadcast(void* data, size_t bytes, int root) override {
     check(MPI_Bcast(data, mpi_count(bytes), MPI_BYTE, root, MPI_COMM_WORLD), "MPI_Bcast");
   }

@@ -139,6 +139,7 @@ ExtractionResult predict_to_npy(Model& model, const DirectoryIterator& images, c
   });
   job.broadcast(&checkpoint.batches_done, sizeof checkpoint.batches_done, 0);
   job.broadcast(&checkpoint.rows_done, sizeof checkpoint.rows_done, 0);
+  checkpoint.skipped = SkippedFilesLog::files_of(job.broadcast(SkippedFilesLog::lines_of(checkpoint.skipped), 0));
   NpyWriter features = options.resumable ? NpyWriter(npy_path, shape, partial_path, checkpoint.rows_done, job)
                                          : NpyWriter(npy_path, shape, job);
 

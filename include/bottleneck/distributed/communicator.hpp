@@ -32,6 +32,7 @@ public:
   virtual int64_t exclusive_scan_sum(int64_t value) = 0;  // the sum over the lower ranks; 0 on rank 0
   virtual int all_min(int value) = 0;
   virtual void all_sum(float* values, size_t count) = 0;  // in place
+  virtual void all_sum(double* values, size_t count) = 0;
   virtual void broadcast(void* data, size_t bytes, int root) = 0;
   std::string broadcast(std::string text, int root);
   virtual std::vector<std::string> all_gather(const std::string& text) = 0;  // in rank order

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "bottleneck/distributed/communicator.hpp"
 #include "bottleneck/layers/layer.hpp"
 #include "bottleneck/tensor.hpp"
 #include "bottleneck/training/callbacks.hpp"
@@ -38,6 +39,12 @@ struct FitOptions {
   bool shuffle = true;
   uint64_t seed = 0;  // of the shuffling order
   int initial_epoch = 0;
+  // Data parallelism over the processes of a job (an MPI job); nullptr: this process alone.
+  // Every process calls fit with the same data and options; the root's weights are taken
+  // by all, each process computes its share of every batch (batch_size stays the whole
+  // batch), and the gradients are averaged over the batch before each update, so every
+  // process holds the weights one process would have (up to the order of float sums).
+  distributed::Communicator* communicator = nullptr;
 };
 
 class Trainer {
@@ -92,6 +99,8 @@ protected:
 
 private:
   std::vector<double> batch_figures(const Tensor& y, const Tensor& prediction) const;
+  // train_on_batch with this process's share of the batch; the figures are the batch's.
+  std::vector<double> train_on_batch_share(const Tensor& x, const Tensor& y, distributed::Communicator& job);
 
   std::shared_ptr<Optimizer> optimizer_;
   std::shared_ptr<Loss> loss_;

@@ -25,8 +25,8 @@ OnError parse_on_error(const std::string& name);  // "skip" or "fail"
 struct ExtractionOptions {
   // The processes sharing the work (an MPI job); nullptr: this one. Every process of a job
   // calls predict_to_npy with the same images and options; each takes every size()-th batch
-  // (its rank's), all write their rows into the one file in the images' order, and the
-  // root keeps the records and the result.
+  // (its rank's), all write their rows into the one file in the images' order, the root
+  // keeps the records, and every process gets the whole result.
   distributed::Communicator* communicator = nullptr;
   OnError on_error = OnError::skip;
   int workers = 0;  // decoding threads; 0: default_prefetch_workers()
@@ -46,7 +46,6 @@ struct ExtractionOptions {
   std::function<void(int64_t files_done)> on_resume;
 };
 
-// Complete on the root process; the others know features_shape and files_resumed.
 struct ExtractionResult {
   Shape features_shape;               // (rows, ...model output)
   std::vector<int64_t> file_indices;  // row i is the iterator's file file_indices[i]

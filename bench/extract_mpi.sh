@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# One extraction split over the processes of an MPI job against one process: the same folder
+# of real photos, runs alternating, 2 processes x 1 thread against 1 process x 1 thread (each
+# process also has one image-decoding thread). Prints the CPU, the load before and after, the
+# images/s of each run and their medians, and the speed-up. The times are of whole commands,
+# mpirun's start included.
+#   bench/extract_mpi.sh [IMAGES=100] [REPEATS=3] [NETWORK:HxW=squeezenet:227x227] [PROCESSES=2]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+images=${1:-100}
+repeats=${2:-3}
+case=${3:-squeezenet:227x227}
+processes=${4:-2}
+network=${case%%:*}
+size=${case#*:}
+photos=../shared/data/cats_and_dogs/train
+[[ -d $photos ]] || { echo "needs the real photos in $photos" >&2; exit 1; }
+command -v mpirun >/dev/null || { echo "needs mpirun (scripts/install-deps.sh installs openmpi-bin)" >&2; exit 1; }
+[[ -x build/bottleneck ]] || scripts/build.sh
+build/bottleneck --version | grep -q '^MPI none' && { echo "build/bottleneck was built without MPI" >&2; exit 1; }
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+for class in cats dogs; do  # the first IMAGES/2 photos of each class
+  mkdir -p "$work/data/$class"
+  find "$photos/$class" -maxdepth 1 -type f | sort | head -n $((images / 2)) | xargs cp -t "$work/data/$class"
+done
+count=$(find "$work/data" -type f | wc -l)
+
+median() { sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+rate() {  # images/s of one command
+  local start end
+  start=$(date +%s.%N)
+  "$@" >/dev/null
+  end=$(date +%s.%N)
+  awk -v n="$count" -v s="$start" -v e="$end" 'BEGIN {printf "%.3f\n", n / (e - s)}'
+}
+extract=(build/bottleneck extract "$work/data" --model "$network" --weights random --target-size "$size"
+         --threads 1 --workers 1 --quiet)
+mpirun=(mpirun --oversubscribe --allow-run-as-root --bind-to none --mca btl self,vader
+        --mca btl_tcp_if_include lo --mca oob_tcp_if_include lo -np "$processes")
+
+grep -m1 'model name' /proc/cpuinfo
+echo "cores: $(nproc); load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+one=() many=()
+for ((r = 0; r < repeats; r++)); do
+  one+=("$(rate "${extract[@]}" -o "$work/one")")
+  many+=("$(rate "${mpirun[@]}" "${extract[@]}" -o "$work/many")")
+  cmp -s "$work/one/features.npy" "$work/many/features.npy" || { echo "features differ" >&2; exit 1; }
+done
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
+o=$(printf '%s\n' "${one[@]}" | median)
+m=$(printf '%s\n' "${many[@]}" | median)
+echo "1 process x 1 thread:  ${one[*]} images/s"
+echo "$processes processes x 1 thread: ${many[*]} images/s"
+printf '%s %s, %d images, median of %d: 1 process %.2f images/s, %d processes %.2f images/s, speed-up %.2fx (features identical)\n' \
+  "$network" "$size" "$count" "$repeats" "$o" "$processes" "$m" "$(awk -v a="$m" -v b="$o" 'BEGIN {print a / b}')"
