@@ -109,6 +109,12 @@ TEST(DistributedExtract, AFailingProcessStopsEveryProcessWithOneErrorLineAndTheN
   const auto next = run_shell(testing::shell_words(testing::mpirun(3, extract(input, output, 4))));
   ASSERT_EQ(next.exit_code, 0) << next.err;
   expect_same_outputs(expected, output);
+
+  // A failure before any work (here every process's) is one line too.
+  const auto refused = run_shell(testing::shell_words(testing::mpirun(2, extract(input / "absent", output, 4))));
+  EXPECT_NE(refused.exit_code, 0);
+  EXPECT_EQ(error_lines(refused.err), 1) << refused.err;
+  expect_same_outputs(expected, output);
 }
 
 // The process of `rank` among the children of mpirun `launcher`, or 0.

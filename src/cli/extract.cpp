@@ -197,25 +197,24 @@ ExtractedRows extract_directory(const ExtractSettings& s, Model& model, const Re
 }
 
 void run_extract(const ExtractSettings& s) {
-  parse_on_error(s.on_error);
-  if (s.batch_size <= 0) throw Error("--batch-size must be positive");
-  if (!fs::exists(s.input)) throw Error("cannot read " + s.input + ": no such file or directory");
-  if (fs::exists(s.output_dir) && !fs::is_directory(s.output_dir))
-    throw Error("cannot write to " + s.output_dir + ": it exists and is not a directory");
-  // meta.json records the input path, and JSON holds only UTF-8.
-  if (!is_utf8(s.input)) throw Error("cannot use " + escape_name(s.input) + " as input: its path is not valid UTF-8");
-  check_output_outside_input(s);
-  if (s.threads) omp_set_num_threads(capped_thread_count(s.threads, "--threads"));
-
-  BaseNetwork base = load_base_network(s.model);
-  const ResolvedModelInput& input = base.input;
-  Model* model = base.model.get();
-  // Under an MPI launcher every process computes its share; the root alone locks, stages and
-  // publishes the outputs.
+  // Under an MPI launcher every process checks the arguments, loads the network and computes
+  // its share; the root alone locks, stages and publishes the outputs.
   distributed::Communicator& job = distributed::world();
+  std::optional<BaseNetwork> base;
   std::optional<FolderLock> one_run_at_a_time;  // the staging folder below is shared by name
   std::optional<StagingFolder> staging;
   distributed::run_together(job, [&] {
+    parse_on_error(s.on_error);
+    if (s.batch_size <= 0) throw Error("--batch-size must be positive");
+    if (!fs::exists(s.input)) throw Error("cannot read " + s.input + ": no such file or directory");
+    if (fs::exists(s.output_dir) && !fs::is_directory(s.output_dir))
+      throw Error("cannot write to " + s.output_dir + ": it exists and is not a directory");
+    // meta.json records the input path, and JSON holds only UTF-8.
+    if (!is_utf8(s.input)) throw Error("cannot use " + escape_name(s.input) + " as input: its path is not valid UTF-8");
+    check_output_outside_input(s);
+    if (s.threads) omp_set_num_threads(capped_thread_count(s.threads, "--threads"));
+    base.emplace(load_base_network(s.model));
+
     if (!job.is_root()) return;
     std::error_code ec;
     fs::create_directories(s.output_dir, ec);
@@ -225,6 +224,8 @@ void run_extract(const ExtractSettings& s) {
   });
   if (!job.is_root()) staging.emplace(s.output_dir, s.resume, false);
 
+  const ResolvedModelInput& input = base->input;
+  Model* model = base->model.get();
   nlohmann::json meta = model_input_metadata(s.model, input);
   meta["input"] = s.input;
   const bool is_directory = fs::is_directory(s.input);

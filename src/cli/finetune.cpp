@@ -52,29 +52,33 @@ std::string first_trainable_layer(const FinetuneSettings& s) {
 }
 
 void run_finetune(const FinetuneSettings& s) {
-  if (s.trainable_from.empty()) first_trainable_layer(s);  // before any work
-  if (s.epochs <= 0) throw Error("--epochs must be positive");
-  if (s.batch_size <= 0) throw Error("--batch-size must be positive");
   // Under an MPI launcher every process builds its share of the cached prefix and trains on
   // its share of each batch; the root alone logs and writes the outputs.
   distributed::Communicator& job = distributed::world();
   const bool quiet = s.quiet || !job.is_root();
-  // All outputs or none; an unwritable one is reported before the work, not after.
   AtomicFileSet outputs;
   std::string staged_model, staged_history;
+  std::optional<BaseNetwork> network;
+  std::unique_ptr<Model> head;
   distributed::run_together(job, [&] {
-    if (!job.is_root()) return;
-    staged_model = outputs.stage(s.output);
-    if (!s.history_csv.empty()) staged_history = outputs.stage(s.history_csv);
+    if (s.trainable_from.empty()) first_trainable_layer(s);  // before any work
+    if (s.epochs <= 0) throw Error("--epochs must be positive");
+    if (s.batch_size <= 0) throw Error("--batch-size must be positive");
+    // All outputs or none; an unwritable one is reported before the work, not after.
+    if (job.is_root()) {
+      staged_model = outputs.stage(s.output);
+      if (!s.history_csv.empty()) staged_history = outputs.stage(s.history_csv);
+    }
+    network.emplace(load_base_network(s.model));
+    head = load_model(s.head);
+    if (head->input_shape() != network->model->output_shape())
+      throw Error(s.head + " takes inputs of shape " + shape_to_string(head->input_shape()) + " but " +
+                  s.model.model + " at " + s.model.target_size + " gives " +
+                  shape_to_string(network->model->output_shape()) +
+                  "; use the --model, --target-size and --pooling the head's features were extracted with");
   });
-  BaseNetwork network = load_base_network(s.model);
-  const ResolvedModelInput& input = network.input;
-  std::unique_ptr<Model>& base = network.model;
-  auto head = load_model(s.head);
-  if (head->input_shape() != base->output_shape())
-    throw Error(s.head + " takes inputs of shape " + shape_to_string(head->input_shape()) + " but " + s.model.model +
-                " at " + s.model.target_size + " gives " + shape_to_string(base->output_shape()) +
-                "; use the --model, --target-size and --pooling the head's features were extracted with");
+  const ResolvedModelInput& input = network->input;
+  std::unique_ptr<Model>& base = network->model;
 
   Model model(base->input(), (*head)(base->output()), "model", s.seed);
   const std::string loss = head->compiled() ? head->loss()->name() : "binary_crossentropy";
