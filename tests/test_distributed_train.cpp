@@ -1,8 +1,8 @@
 // `train` and `finetune` as the processes of an MPI job (Open MPI's mpirun, on this machine
 // only): two and three processes, each computing its share of every batch, log the losses and
-// accuracies of one process, epoch by epoch, for a head without dropout (the same initial
-// weights, the gradients averaged over the whole batch); finetune's cached frozen prefix is
-// built by all of them. Skips when mpirun or MPI is missing.
+// accuracies of one process, epoch by epoch (the same initial weights, the gradients averaged
+// over the whole batch, the dropout masks one process draws); finetune's cached frozen prefix
+// is built by all of them. Skips when mpirun or MPI is missing.
 #include <cmath>
 #include <fstream>
 #include <functional>
@@ -17,8 +17,7 @@ namespace fs = std::filesystem;
 using testing::run_shell;
 using testing::scratch_dir;
 
-// A head without dropout: each process would draw the masks of its own share.
-const std::string head = "flatten,dense:32:relu,dense:1:sigmoid";
+const std::string head = "flatten,dense:32:relu,dense:1:sigmoid";  // without dropout
 
 fs::path weights() { return testing::shared_dir() / "weights/squeezenet_v1.1_keras_notop.h5"; }
 
@@ -87,6 +86,19 @@ TEST(DistributedTrain, TwoAndThreeProcessesLogTheLossesOfOneProcess) {
     return std::vector<std::string>{BOTTLENECK_CLI, "train", "--train", train.string(), "--val", test.string(), "-o",
                                     (out / (name + ".h5")).string(), "--head", head, "--epochs", "4", "--batch-size",
                                     "32", "--seed", "7", "--history", (out / (name + ".csv")).string()};
+  });
+}
+
+TEST(DistributedTrain, WithDropoutTheSameSeedGivesTheSameRunAtAnyProcessCount) {
+  BOTTLENECK_REQUIRE_SHARED();
+  BOTTLENECK_REQUIRE_MPI();
+  const fs::path train = features("train"), test = features("test"), out = scratch_dir("models");
+  // The seed's head: each process keeps its rows of the masks one process draws for the batch.
+  expect_jobs_log_as_one_process(out, 3, [&](const std::string& name) {
+    return std::vector<std::string>{BOTTLENECK_CLI, "train", "--train", train.string(), "--val", test.string(), "-o",
+                                    (out / (name + ".h5")).string(), "--head",
+                                    "flatten,dense:256:relu,dropout:0.5,dense:1:sigmoid", "--epochs", "3",
+                                    "--batch-size", "32", "--seed", "11", "--history", (out / (name + ".csv")).string()};
   });
 }
 

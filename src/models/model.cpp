@@ -202,6 +202,7 @@ Tensor Model::run_forward(const Tensor& x, bool training, bool backward) {
   for (size_t i = 0; i < nodes_.size(); ++i) {
     Node& node = nodes_[i];
     node.layer->backward_follows = backward && node.backward_needed;
+    node.layer->batch_share = batch_share;
     const bool node_training = node.training.value_or(training);
     if (i == 0) {
       outputs[0] = node.layer->forward({x}, node_training);

@@ -72,6 +72,7 @@ std::vector<double> Trainer::train_on_batch_share(const Tensor& x, const Tensor&
   const double share = static_cast<double>(end - begin) / static_cast<double>(rows);
   std::vector<double> figures(metrics_names().size(), 0.0);
   prepare_training_step();
+  set_batch_share({begin, rows});
   distributed::run_together(job, [&] {
     throw_if_interrupted();  // before the update: an interrupted model holds whole steps only
     if (begin == end) return;  // a batch smaller than the job: nothing for this process
@@ -87,6 +88,7 @@ std::vector<double> Trainer::train_on_batch_share(const Tensor& x, const Tensor&
     for (double& figure : figures) figure *= share;
   });
   // (The optimizer leaves the gradients zero after each update: a process without rows adds nothing.)
+  set_batch_share({});
   const std::vector<Parameter*> parameters = trainable_parameters();
   for (Parameter* p : parameters) job.all_sum(p->gradient.data(), static_cast<size_t>(p->gradient.size()));
   job.all_sum(figures.data(), figures.size());

@@ -96,6 +96,8 @@ protected:
   virtual std::vector<Parameter*> trainable_parameters() const = 0;
   // Called before each training step: trainable flags may have changed since the last one.
   virtual void prepare_training_step() = 0;
+  // The rows of the batch the next training forwards see (a process's share of it).
+  virtual void set_batch_share(BatchShare share) = 0;
 
 private:
   std::vector<double> batch_figures(const Tensor& y, const Tensor& prediction) const;
