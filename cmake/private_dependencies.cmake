@@ -15,3 +15,7 @@ bottleneck_private_dependency(TIFF TARGET TIFF::TIFF PKG_CONFIG libtiff-4)
 bottleneck_private_dependency(OpenSSL COMPONENTS Crypto TARGET OpenSSL::Crypto PKG_CONFIG libcrypto)
 bottleneck_private_dependency(CURL TARGET CURL::libcurl PKG_CONFIG libcurl)
 bottleneck_private_dependency(PkgConfig TARGET PkgConfig::LIBZIP PKG_CONFIG libzip IMPORT LIBZIP)
+# Optional (CMake option BOTTLENECK_MPI).
+if(BOTTLENECK_MPI)
+  bottleneck_private_dependency(MPI COMPONENTS C TARGET MPI::MPI_C PKG_CONFIG ompi-c)
+endif()

@@ -3,12 +3,15 @@
 # the benchmark and cross-check scripts use, --fuzz adds clang and libFuzzer for fuzz/run.sh.
 # Skips apt when everything is already present. oneDNN's CMake package needs the OpenCL headers
 # (ocl-icd-opencl-dev, only recommended by libdnnl-dev), so they are named here. help2man
-# writes the man page; dpkg-dev's dpkg-shlibdeps computes the .deb's Depends.
+# writes the man page; dpkg-dev's dpkg-shlibdeps computes the .deb's Depends. Open MPI (its
+# headers and mpirun) lets extract and train run as the processes of one MPI job; a build
+# without it runs as one process.
 set -euo pipefail
 packages=(
   build-essential cmake pkg-config
   libdnnl-dev ocl-icd-opencl-dev libhdf5-dev libjpeg62-turbo-dev libpng-dev libtiff-dev
   libzip-dev libcli11-dev nlohmann-json3-dev libssl-dev libcurl4-openssl-dev libgtest-dev libbenchmark-dev ccache
+  libopenmpi-dev openmpi-bin
   help2man dpkg-dev
 )
 case "${1:-}" in

@@ -93,4 +93,33 @@ CommandResult run_shell(const std::string& command) {
   return r;
 }
 
+std::string shell_words(const std::vector<std::string>& words) {
+  std::string line;
+  for (const std::string& word : words) line += (line.empty() ? "" : " ") + quote(word);
+  return line;
+}
+
+namespace {
+// mpirun's path (tests start processes without a shell too), or empty.
+std::string mpirun_path() {
+  const std::string path = run_shell("command -v mpirun").out;
+  return path.substr(0, path.find('\n'));
+}
+}  // namespace
+
+std::string mpi_missing() {
+  if (mpirun_path().empty()) return "mpirun is not installed (Debian's openmpi-bin)";
+  if (run_cli({"--version"}).out.find("MPI none") != std::string::npos)
+    return "this build has no MPI (libopenmpi-dev was missing when it was configured)";
+  return "";
+}
+
+std::vector<std::string> mpirun(int processes, const std::vector<std::string>& command) {
+  std::vector<std::string> words = {mpirun_path(), "--oversubscribe", "--allow-run-as-root", "--mca", "btl",
+                                    "self,vader", "--mca", "btl_tcp_if_include", "lo", "--mca",
+                                    "oob_tcp_if_include", "lo", "-np", std::to_string(processes)};
+  words.insert(words.end(), command.begin(), command.end());
+  return words;
+}
+
 }  // namespace bottleneck::testing

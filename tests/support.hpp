@@ -42,4 +42,18 @@ CommandResult run_shell(const std::string& command);
 // `stderr_path`. Returns its process id, for signalling it and waiting for it.
 int spawn(const std::vector<std::string>& args, const std::string& stderr_path);
 
+// Words as one shell command line.
+std::string shell_words(const std::vector<std::string>& words);
+
+// MPI jobs on this machine alone (Open MPI's mpirun: shared memory between the processes,
+// the loopback interface for the launcher, more processes than cores, as root in CI).
+// Why they cannot be run here (no mpirun, or a tool built without MPI), or empty.
+std::string mpi_missing();
+#define BOTTLENECK_REQUIRE_MPI()                                                                   \
+  do {                                                                                             \
+    if (const std::string why = ::bottleneck::testing::mpi_missing(); !why.empty()) GTEST_SKIP() << why; \
+  } while (0)
+// `command` (a program and its arguments) as the `processes` processes of one MPI job.
+std::vector<std::string> mpirun(int processes, const std::vector<std::string>& command);
+
 }  // namespace bottleneck::testing

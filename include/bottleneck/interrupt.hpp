@@ -28,5 +28,8 @@ void request_interrupt(int signal);
 bool interrupt_requested();
 // Throws Interrupted if an interrupt was requested since the last throw.
 void throw_if_interrupted();
+// For a process whose failure another process of its job reports: from now on a second
+// signal (the launcher ending the job, say) ends it without an error line of its own.
+void stop_at_once_quietly();
 
 }  // namespace bottleneck

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "bottleneck/distributed/communicator.hpp"
 #include "bottleneck/tensor.hpp"
 
 namespace bottleneck {
@@ -29,19 +30,22 @@ void save_npy(const std::string& path, const std::vector<int32_t>& values);
 
 // Writes rows of a float32 array whose shape is known up front, as they are produced.
 // Nothing appears under `path` until commit(); destroying an uncommitted writer removes
-// the temporary file.
+// the temporary file. The processes of a job (`communicator`) write one file together: each writer
+// is made, written, synced, committed and destroyed by all of them at once (collective
+// calls), the root owns the file, and each call's rows follow in rank order.
 class NpyWriter {
 public:
-  NpyWriter(const std::string& path, Shape shape);
+  NpyWriter(const std::string& path, Shape shape, distributed::Communicator& communicator = distributed::single_process());
   // A resumable writer: rows go to `partial_path`, of which the first `rows_done` rows were
   // written (and synced) by an earlier, interrupted writer with the same shape; 0 starts afresh.
-  NpyWriter(const std::string& path, Shape shape, const std::string& partial_path, int64_t rows_done);
+  NpyWriter(const std::string& path, Shape shape, const std::string& partial_path, int64_t rows_done,
+            distributed::Communicator& communicator = distributed::single_process());
   ~NpyWriter();
   NpyWriter(const NpyWriter&) = delete;
   NpyWriter& operator=(const NpyWriter&) = delete;
 
-  void write_rows(const float* values, int64_t rows);  // rows of shape[1:] each
-  int64_t rows_written() const { return rows_written_; }
+  void write_rows(const float* values, int64_t rows);  // rows of shape[1:] each; 0 for none
+  int64_t rows_written() const { return rows_written_; }  // by all the processes
   void sync();          // the rows written so far are on disk: a point to resume from
   void keep_partial();  // the partial file outlives this writer unless committed
   // Declares the array complete with the rows written so far (fewer than announced when

@@ -6,10 +6,13 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 
 #include "bottleneck/applications.hpp"
 #include "bottleneck/atomic_file.hpp"
 #include "bottleneck/data.hpp"
+#include "bottleneck/distributed/communicator.hpp"
+#include "bottleneck/distributed/run_together.hpp"
 #include "bottleneck/error.hpp"
 #include "bottleneck/escaped_names.hpp"
 #include "bottleneck/file_hash.hpp"
@@ -84,10 +87,12 @@ const std::vector<std::string> output_names = {"features.npy", "labels.npy", "fi
 // when all of them are complete, so a failed or killed run leaves the previous outputs (or
 // none), never a truncated file or a features.npy without its labels. An interrupted or
 // killed run leaves the folder for --resume to continue from; a run without it starts afresh.
+// In a job of several processes only the root's StagingFolder touches the disk.
 class StagingFolder {
 public:
-  StagingFolder(const fs::path& output_dir, bool resume)
-      : output_dir_(output_dir), path_(output_dir / ".extract-partial") {
+  StagingFolder(const fs::path& output_dir, bool resume, bool owner)
+      : output_dir_(output_dir), path_(output_dir / ".extract-partial"), owner_(owner) {
+    if (!owner_) return;
     if (!resume && fs::exists(path_)) {
       discarded_run_ = true;
       fs::remove_all(path_);
@@ -100,7 +105,7 @@ public:
   // leaves the folder to be resumed; one that failed otherwise leaves nothing.
   ~StagingFolder() {
     std::error_code ignored;
-    if (!fs::exists(path_ / progress_record, ignored)) fs::remove_all(path_, ignored);
+    if (owner_ && !fs::exists(path_ / progress_record, ignored)) fs::remove_all(path_, ignored);
   }
   bool discarded_run() const { return discarded_run_; }
   bool resumable() const { return fs::exists(path_ / progress_record); }
@@ -128,13 +133,14 @@ public:
 private:
   fs::path output_dir_;
   fs::path path_;
+  bool owner_;
   bool discarded_run_ = false;
 };
 
 ExtractedRows extract_image(const ExtractSettings& s, Model& model, const ResolvedModelInput& input,
-                            const StagingFolder& staging) {
+                            const StagingFolder& staging, distributed::Communicator& job) {
   Tensor features = model.predict(input.load_image_batch(s.input));
-  save_npy(staging / "features.npy", features);
+  if (job.is_root()) save_npy(staging / "features.npy", features);
   return {{fs::path(s.input).filename().string()}, {}, {}, {}, features.shape()};
 }
 
@@ -147,10 +153,11 @@ bool has_subfolders(const fs::path& folder) {
 }
 
 ExtractedRows extract_directory(const ExtractSettings& s, Model& model, const ResolvedModelInput& input,
-                                const std::string& run_id, const StagingFolder& staging) {
+                                const std::string& run_id, const StagingFolder& staging,
+                                distributed::Communicator& job) {
   DirectoryIterator iterator = input.flow_from_directory(
       s.input, has_subfolders(s.input) ? ClassMode::sparse : ClassMode::none, s.batch_size);
-  Progress progress("extract", iterator.samples(), "images", s.quiet);
+  Progress progress("extract", iterator.samples(), "images", s.quiet || !job.is_root());
   progress.note(iterator.found_message());
   if (staging.discarded_run())
     progress.note("discarded the interrupted run in " + staging.path() + " (--resume continues one)");
@@ -161,7 +168,8 @@ ExtractedRows extract_directory(const ExtractSettings& s, Model& model, const Re
   try {
     extracted = predict_to_npy(
         model, iterator, staging / "features.npy",
-        {.on_error = parse_on_error(s.on_error),
+        {.communicator = &job,
+         .on_error = parse_on_error(s.on_error),
          .workers = capped_thread_count(s.workers, "--workers"),
          .resumable = true,
          .resume = s.resume,
@@ -175,7 +183,7 @@ ExtractedRows extract_directory(const ExtractSettings& s, Model& model, const Re
                progress.resume_from(files_done = done);
              }});
   } catch (const Interrupted& e) {
-    throw Interrupted(e.signal(), std::string(e.what()) + " after " + std::to_string(files_done) + " of " +
+    distributed::rethrow_with_message(e, std::string(e.what()) + " after " + std::to_string(files_done) + " of " +
                                       std::to_string(iterator.samples()) + " images; --resume continues");
   }
   progress.finish();
@@ -189,52 +197,64 @@ ExtractedRows extract_directory(const ExtractSettings& s, Model& model, const Re
 }
 
 void run_extract(const ExtractSettings& s) {
-  parse_on_error(s.on_error);
-  if (s.batch_size <= 0) throw Error("--batch-size must be positive");
-  if (!fs::exists(s.input)) throw Error("cannot read " + s.input + ": no such file or directory");
-  if (fs::exists(s.output_dir) && !fs::is_directory(s.output_dir))
-    throw Error("cannot write to " + s.output_dir + ": it exists and is not a directory");
-  // meta.json records the input path, and JSON holds only UTF-8.
-  if (!is_utf8(s.input)) throw Error("cannot use " + escape_name(s.input) + " as input: its path is not valid UTF-8");
-  check_output_outside_input(s);
-  if (s.threads) omp_set_num_threads(capped_thread_count(s.threads, "--threads"));
+  // Under an MPI launcher every process checks the arguments, loads the network and computes
+  // its share; the root alone locks, stages and publishes the outputs.
+  distributed::Communicator& job = distributed::world();
+  std::optional<BaseNetwork> base;
+  std::optional<FolderLock> one_run_at_a_time;  // the staging folder below is shared by name
+  std::optional<StagingFolder> staging;
+  distributed::run_together(job, [&] {
+    parse_on_error(s.on_error);
+    if (s.batch_size <= 0) throw Error("--batch-size must be positive");
+    if (!fs::exists(s.input)) throw Error("cannot read " + s.input + ": no such file or directory");
+    if (fs::exists(s.output_dir) && !fs::is_directory(s.output_dir))
+      throw Error("cannot write to " + s.output_dir + ": it exists and is not a directory");
+    // meta.json records the input path, and JSON holds only UTF-8.
+    if (!is_utf8(s.input)) throw Error("cannot use " + escape_name(s.input) + " as input: its path is not valid UTF-8");
+    check_output_outside_input(s);
+    if (s.threads) omp_set_num_threads(capped_thread_count(s.threads, "--threads"));
+    base.emplace(load_base_network(s.model));
 
-  BaseNetwork base = load_base_network(s.model);
-  const ResolvedModelInput& input = base.input;
-  Model* model = base.model.get();
-  std::error_code ec;
-  fs::create_directories(s.output_dir, ec);
-  if (ec) throw Error("cannot create " + s.output_dir + ": " + ec.message());
-  const FolderLock one_run_at_a_time(s.output_dir);  // the staging folder below is shared by name
+    if (!job.is_root()) return;
+    std::error_code ec;
+    fs::create_directories(s.output_dir, ec);
+    if (ec) throw Error("cannot create " + s.output_dir + ": " + ec.message());
+    one_run_at_a_time.emplace(s.output_dir);
+    staging.emplace(s.output_dir, s.resume, true);
+  });
+  if (!job.is_root()) staging.emplace(s.output_dir, s.resume, false);
 
+  const ResolvedModelInput& input = base->input;
+  Model* model = base->model.get();
   nlohmann::json meta = model_input_metadata(s.model, input);
   meta["input"] = s.input;
-  StagingFolder staging(s.output_dir, s.resume);
   const bool is_directory = fs::is_directory(s.input);
-  ExtractedRows rows = is_directory ? extract_directory(s, *model, input, meta.dump(), staging)
-                                    : extract_image(s, *model, input, staging);
+  ExtractedRows rows = is_directory ? extract_directory(s, *model, input, meta.dump(), *staging, job)
+                                    : extract_image(s, *model, input, *staging, job);
 
-  fs::path out(s.output_dir);
-  if (!rows.labels.empty()) save_npy(staging / "labels.npy", rows.labels);
-  write_text_file(staging / "files.txt", lines(rows.files));
-  if (!rows.class_names.empty()) write_text_file(staging / "classes.txt", lines(rows.class_names));
+  distributed::run_together(job, [&] {
+    if (!job.is_root()) return;
+    if (!rows.labels.empty()) save_npy(*staging / "labels.npy", rows.labels);
+    write_text_file(*staging / "files.txt", lines(rows.files));
+    if (!rows.class_names.empty()) write_text_file(*staging / "classes.txt", lines(rows.class_names));
 
-  nlohmann::json skipped = nlohmann::json::array();
-  for (const SkippedFile& f : rows.skipped)
-    skipped.push_back({{"file", escape_name(f.filename)}, {"error", escape_name(f.error)}});
-  meta["count"] = rows.files.size();
-  meta["features_shape"] = rows.feature_shape;
-  meta["labelled"] = !rows.labels.empty();
-  meta["classes"] = escaped(rows.class_names);
-  meta["skipped"] = skipped;
-  write_text_file(staging / "meta.json", meta.dump(2) + "\n");
-  staging.publish();
+    nlohmann::json skipped = nlohmann::json::array();
+    for (const SkippedFile& f : rows.skipped)
+      skipped.push_back({{"file", escape_name(f.filename)}, {"error", escape_name(f.error)}});
+    meta["count"] = rows.files.size();
+    meta["features_shape"] = rows.feature_shape;
+    meta["labelled"] = !rows.labels.empty();
+    meta["classes"] = escaped(rows.class_names);
+    meta["skipped"] = skipped;
+    write_text_file(*staging / "meta.json", meta.dump(2) + "\n");
+    staging->publish();
+  });
 
-  if (!s.quiet) {
+  if (!s.quiet && job.is_root()) {
     // The seed's first program prints the input and the output shapes.
     Shape in{static_cast<int64_t>(rows.files.size()), input.target_size.height, input.target_size.width, 3};
     std::printf("input %s -> features %s in %s\n", shape_to_string(in).c_str(),
-                shape_to_string(rows.feature_shape).c_str(), (out / "features.npy").c_str());
+                shape_to_string(rows.feature_shape).c_str(), (fs::path(s.output_dir) / "features.npy").c_str());
   }
 }
 

@@ -8,6 +8,7 @@
 #include "bottleneck/applications.hpp"
 #include "bottleneck/atomic_file.hpp"
 #include "bottleneck/data/augmentation.hpp"
+#include "bottleneck/distributed/run_together.hpp"
 #include "bottleneck/error.hpp"
 #include "bottleneck/progress.hpp"
 #include "bottleneck/saving.hpp"
@@ -51,21 +52,33 @@ std::string first_trainable_layer(const FinetuneSettings& s) {
 }
 
 void run_finetune(const FinetuneSettings& s) {
-  if (s.trainable_from.empty()) first_trainable_layer(s);  // before any work
-  if (s.epochs <= 0) throw Error("--epochs must be positive");
-  if (s.batch_size <= 0) throw Error("--batch-size must be positive");
-  // All outputs or none; an unwritable one is reported before the work, not after.
+  // Under an MPI launcher every process builds its share of the cached prefix and trains on
+  // its share of each batch; the root alone logs and writes the outputs.
+  distributed::Communicator& job = distributed::world();
+  const bool quiet = s.quiet || !job.is_root();
   AtomicFileSet outputs;
-  const std::string staged_model = outputs.stage(s.output);
-  const std::string staged_history = s.history_csv.empty() ? "" : outputs.stage(s.history_csv);
-  BaseNetwork network = load_base_network(s.model);
-  const ResolvedModelInput& input = network.input;
-  std::unique_ptr<Model>& base = network.model;
-  auto head = load_model(s.head);
-  if (head->input_shape() != base->output_shape())
-    throw Error(s.head + " takes inputs of shape " + shape_to_string(head->input_shape()) + " but " + s.model.model +
-                " at " + s.model.target_size + " gives " + shape_to_string(base->output_shape()) +
-                "; use the --model, --target-size and --pooling the head's features were extracted with");
+  std::string staged_model, staged_history;
+  std::optional<BaseNetwork> network;
+  std::unique_ptr<Model> head;
+  distributed::run_together(job, [&] {
+    if (s.trainable_from.empty()) first_trainable_layer(s);  // before any work
+    if (s.epochs <= 0) throw Error("--epochs must be positive");
+    if (s.batch_size <= 0) throw Error("--batch-size must be positive");
+    // All outputs or none; an unwritable one is reported before the work, not after.
+    if (job.is_root()) {
+      staged_model = outputs.stage(s.output);
+      if (!s.history_csv.empty()) staged_history = outputs.stage(s.history_csv);
+    }
+    network.emplace(load_base_network(s.model));
+    head = load_model(s.head);
+    if (head->input_shape() != network->model->output_shape())
+      throw Error(s.head + " takes inputs of shape " + shape_to_string(head->input_shape()) + " but " +
+                  s.model.model + " at " + s.model.target_size + " gives " +
+                  shape_to_string(network->model->output_shape()) +
+                  "; use the --model, --target-size and --pooling the head's features were extracted with");
+  });
+  const ResolvedModelInput& input = network->input;
+  std::unique_ptr<Model>& base = network->model;
 
   Model model(base->input(), (*head)(base->output()), "model", s.seed);
   const std::string loss = head->compiled() ? head->loss()->name() : "binary_crossentropy";
@@ -90,16 +103,16 @@ void run_finetune(const FinetuneSettings& s) {
   if (!s.val_dir.empty()) val = plain.flow_from_directory(s.val_dir, flow);
 
   auto say = [&](const std::string& line) {
-    if (!s.quiet) std::printf("%s\n", line.c_str());
+    if (!quiet) std::printf("%s\n", line.c_str());
   };
   say(train.found_message());
   if (val) say(val->found_message());
   int64_t total = train.samples() + (val ? val->samples() : 0);
-  Progress progress("frozen prefix", total, "images", s.quiet);
+  Progress progress("frozen prefix", total, "images", quiet);
   int64_t offset = 0, last = 0;  // the train set, then the validation set, go through the prefix
   FineTuneOptions options{
       .fit = {.epochs = s.epochs, .batch_size = s.batch_size, .verbose = s.quiet ? 0 : 1, .shuffle = !s.no_shuffle,
-              .seed = s.seed},
+              .seed = s.seed, .communicator = &job},
       .cache_dir = s.cache_dir,
       .extraction = {.on_progress =
                          [&](int64_t done) {
@@ -112,9 +125,12 @@ void run_finetune(const FinetuneSettings& s) {
   History history =
       fine_tune(model, first_trainable_layer(s), train,
                 val ? &*val : nullptr, options);
-  model.save(staged_model);
-  if (!s.history_csv.empty()) history.save_csv(staged_history);
-  outputs.publish();
+  distributed::run_together(job, [&] {
+    if (!job.is_root()) return;
+    model.save(staged_model);
+    if (!s.history_csv.empty()) history.save_csv(staged_history);
+    outputs.publish();
+  });
 }
 
 void setup_finetune(CLI::App& app) {

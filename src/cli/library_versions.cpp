@@ -6,6 +6,7 @@
 
 #include <oneapi/dnnl/dnnl.hpp>
 
+#include "bottleneck/distributed/communicator.hpp"
 #include "bottleneck/weights_file.hpp"
 
 namespace bottleneck::cli {
@@ -32,12 +33,18 @@ std::string tiff_version() {
   return version == std::string::npos ? text : text.substr(version + 8);
 }
 
+// Which MPI library an MPI launcher's processes would use.
+std::string mpi_version() {
+  const std::string version = distributed::mpi_library_version();
+  return version.empty() ? "none (built without MPI: one process a run)" : version;
+}
+
 }  // namespace
 
 std::string library_versions() {
   return std::string("bottleneck ") + BOTTLENECK_VERSION + "\noneDNN " + onednn_version() + "\nHDF5 " +
          hdf5_library_version() + "\nlibjpeg-turbo " + jpeg_version() + "\nlibpng " + png_get_libpng_ver(nullptr) +
-         "\nlibtiff " + tiff_version();
+         "\nlibtiff " + tiff_version() + "\nMPI " + mpi_version();
 }
 
 }  // namespace bottleneck::cli

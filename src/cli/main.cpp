@@ -8,6 +8,8 @@
 #include <exception>
 #include <string>
 
+#include "bottleneck/distributed/communicator.hpp"
+#include "bottleneck/distributed/run_together.hpp"
 #include "bottleneck/error.hpp"
 #include "bottleneck/interrupt.hpp"
 #include "cli/command.hpp"
@@ -36,6 +38,17 @@ namespace {
 std::string one_line(std::string message) {
   std::replace(message.begin(), message.end(), '\n', ' ');
   return message;
+}
+
+// Under an MPI launcher a failure that every process met together is reported once, by the
+// root; one that this process met alone is reported here and ends the whole job, whose other
+// processes may be waiting for this one.
+int report_failure(const std::exception& failure, const std::string& message, int exit_code) {
+  namespace distributed = bottleneck::distributed;
+  const auto* shared = dynamic_cast<const distributed::JobFailure*>(&failure);
+  if (!shared || shared->reported_here()) std::fprintf(stderr, "error: %s\n", one_line(message).c_str());
+  if (!shared && distributed::world().size() > 1) distributed::world().abort(exit_code);
+  return exit_code;
 }
 }  // namespace
 
@@ -69,18 +82,16 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::fprintf(stderr, "error: %s\n", one_line(e.what()).c_str());
+    // The same command line, so the same message, in every process of a job: the root's.
+    if (bottleneck::distributed::world().is_root()) std::fprintf(stderr, "error: %s\n", one_line(e.what()).c_str());
     return 2;
   } catch (const bottleneck::Interrupted& e) {
     bottleneck::hold_temporaries_until_exit();  // a second signal now would only add a second line
-    std::fprintf(stderr, "error: %s\n", one_line(e.what()).c_str());
-    return 128 + e.signal();  // the shell's status for a process ended by that signal
-  } catch (const std::bad_alloc&) {
-    std::fprintf(stderr, "error: out of memory\n");
-    return 1;
+    return report_failure(e, e.what(), 128 + e.signal());  // the shell's status for a process ended by that signal
+  } catch (const std::bad_alloc& e) {
+    return report_failure(e, "out of memory", 1);
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "error: %s\n", one_line(e.what()).c_str());
-    return 1;
+    return report_failure(e, e.what(), 1);
   }
   return 0;
 }

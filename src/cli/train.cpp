@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "bottleneck/atomic_file.hpp"
+#include "bottleneck/distributed/run_together.hpp"
 #include "bottleneck/error.hpp"
 #include "bottleneck/saving.hpp"
 #include "cli/command.hpp"
@@ -35,43 +36,54 @@ struct TrainSettings {
 };
 
 void run_train(const TrainSettings& s) {
-  if (s.epochs <= 0) throw Error("--epochs must be positive");
-  if (s.batch_size <= 0) throw Error("--batch-size must be positive");
-  // All outputs or none: a plot that cannot be written leaves no model either, and says so
-  // before training rather than after.
+  // Under an MPI launcher every process reads the features and trains on its share of each
+  // batch; the root alone writes the outputs.
+  distributed::Communicator& job = distributed::world();
   AtomicFileSet outputs;
-  const std::string staged_model = outputs.stage(s.output);
-  const std::string staged_history = s.history_csv.empty() ? "" : outputs.stage(s.history_csv);
-  const std::string staged_plot = s.plot.empty() ? "" : outputs.stage(s.plot);
-  FeatureFolder train = read_feature_folder(s.train_dir, /*labels_required=*/true);
-  std::optional<FeatureFolder> val;
-  if (!s.val_dir.empty()) val = read_feature_folder(s.val_dir, /*labels_required=*/true);
-  const Shape feature_shape(train.features.shape().begin() + 1, train.features.shape().end());
-  if (val && Shape(val->features.shape().begin() + 1, val->features.shape().end()) != feature_shape)
-    throw Error(s.val_dir + "/features.npy has rows of shape " + shape_to_string(val->features.shape()) + ", unlike " +
-                s.train_dir + "/features.npy " + shape_to_string(train.features.shape()));
-
+  std::string staged_model, staged_history, staged_plot;
+  std::optional<FeatureFolder> train, val;
   std::unique_ptr<Model> model;
-  if (s.model_file.empty()) {
-    model = build_head(s.head, feature_shape, s.seed);
-  } else {
-    model = load_model(s.model_file);
-    if (model->input_shape() != feature_shape)
-      throw Error(s.model_file + " takes inputs of shape " + shape_to_string(model->input_shape()) + " but " +
-                  s.train_dir + "/features.npy holds rows of shape " + shape_to_string(feature_shape));
-  }
-  if (!s.init_weights.empty()) model->load_weights(s.init_weights);
-  model->compile(make_optimizer(s.optimizer), s.loss, {"accuracy"});
+  distributed::run_together(job, [&] {
+    if (s.epochs <= 0) throw Error("--epochs must be positive");
+    if (s.batch_size <= 0) throw Error("--batch-size must be positive");
+    // All outputs or none: a plot that cannot be written leaves no model either, and says so
+    // before training rather than after.
+    if (job.is_root()) {
+      staged_model = outputs.stage(s.output);
+      if (!s.history_csv.empty()) staged_history = outputs.stage(s.history_csv);
+      if (!s.plot.empty()) staged_plot = outputs.stage(s.plot);
+    }
+    train = read_feature_folder(s.train_dir, /*labels_required=*/true);
+    if (!s.val_dir.empty()) val = read_feature_folder(s.val_dir, /*labels_required=*/true);
+    const Shape feature_shape(train->features.shape().begin() + 1, train->features.shape().end());
+    if (val && Shape(val->features.shape().begin() + 1, val->features.shape().end()) != feature_shape)
+      throw Error(s.val_dir + "/features.npy has rows of shape " + shape_to_string(val->features.shape()) +
+                  ", unlike " + s.train_dir + "/features.npy " + shape_to_string(train->features.shape()));
+
+    if (s.model_file.empty()) {
+      model = build_head(s.head, feature_shape, s.seed);
+    } else {
+      model = load_model(s.model_file);
+      if (model->input_shape() != feature_shape)
+        throw Error(s.model_file + " takes inputs of shape " + shape_to_string(model->input_shape()) + " but " +
+                    s.train_dir + "/features.npy holds rows of shape " + shape_to_string(feature_shape));
+    }
+    if (!s.init_weights.empty()) model->load_weights(s.init_weights);
+    model->compile(make_optimizer(s.optimizer), s.loss, {"accuracy"});
+  });
 
   FitOptions options{.epochs = s.epochs, .batch_size = s.batch_size, .verbose = s.quiet ? 0 : 1,
-                     .shuffle = !s.no_shuffle, .seed = s.seed};
+                     .shuffle = !s.no_shuffle, .seed = s.seed, .communicator = &job};
   if (val) options.validation_data = ValidationData{val->features, targets_for(*model, val->labels, s.val_dir)};
-  History history = model->fit(train.features, targets_for(*model, train.labels, s.train_dir), options);
+  History history = model->fit(train->features, targets_for(*model, train->labels, s.train_dir), options);
 
-  model->save(staged_model);
-  if (!s.history_csv.empty()) history.save_csv(staged_history);
-  if (!s.plot.empty()) history.save_svg(staged_plot);
-  outputs.publish();
+  distributed::run_together(job, [&] {
+    if (!job.is_root()) return;
+    model->save(staged_model);
+    if (!s.history_csv.empty()) history.save_csv(staged_history);
+    if (!s.plot.empty()) history.save_svg(staged_plot);
+    outputs.publish();
+  });
 }
 
 void setup_train(CLI::App& app) {

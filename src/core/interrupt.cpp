@@ -15,6 +15,7 @@ namespace bottleneck {
 
 namespace {
 std::atomic<int> requested_signal{0};
+std::atomic<bool> quiet_stop{false};
 
 std::string signal_name(int signal) {
   const char* name = sigabbrev_np(signal);
@@ -33,7 +34,9 @@ bool same_request(const siginfo_t& first, std::chrono::steady_clock::time_point 
 [[noreturn]] void stop_at_once(int signal) {
   remove_temporaries_for_exit();
   const std::string message = "error: interrupted twice by " + signal_name(signal) + "; stopped at once\n";
-  [[maybe_unused]] ssize_t ignored = ::write(STDERR_FILENO, message.data(), message.size());
+  if (!quiet_stop.load()) {
+    [[maybe_unused]] ssize_t ignored = ::write(STDERR_FILENO, message.data(), message.size());
+  }
   ::_exit(128 + signal);
 }
 
@@ -70,6 +73,8 @@ void install_interrupt_handlers() {
 void request_interrupt(int signal) { requested_signal.store(signal); }
 
 bool interrupt_requested() { return requested_signal.load() != 0; }
+
+void stop_at_once_quietly() { quiet_stop.store(true); }
 
 void throw_if_interrupted() {
   // One request, one exception (as KeyboardInterrupt): a library caller may go on afterwards.

@@ -1,6 +1,7 @@
-// BatchPrefetcher: worker threads decode the images of one epoch, sample by sample in
-// epoch order, into a ring of queue_depth batch slots; the consumer takes whole batches in
-// order. A worker claims a sample only when its batch has a free slot, which bounds memory.
+// BatchPrefetcher: worker threads decode the images of its batches of one epoch, sample by
+// sample in epoch order, into a ring of queue_depth batch slots; the consumer takes whole
+// batches in order. A worker claims a sample only when its batch has a free slot, which
+// bounds memory.
 #include <algorithm>
 #include <condition_variable>
 #include <cstring>
@@ -18,7 +19,8 @@ int default_prefetch_workers() {
 
 class BatchPrefetcher::Pipeline {
 public:
-  Pipeline(const DirectoryIterator& iterator, int workers, int queue_depth, int64_t first_batch);
+  Pipeline(const DirectoryIterator& iterator, int workers, int queue_depth, int64_t first_batch,
+           int64_t batch_stride);
   ~Pipeline();
   std::optional<LoadedBatch> next();
 
@@ -33,41 +35,42 @@ private:
 
   void work();
   void stop();
-  int64_t batch_of(int64_t position) const { return position / batch_size_; }
+  int64_t rows_of(int64_t batch) const {
+    return std::min(batch_size_, static_cast<int64_t>(order_.size()) - batch * batch_size_);
+  }
   LoadedBatch assemble(int64_t batch, Slot slot) const;
 
   const DirectoryIterator& iterator_;
   const std::vector<int64_t> order_;  // the epoch's sample order, fixed at construction
   const int64_t batch_size_;
-  const int64_t batch_count_;
   const int64_t queue_depth_;
+  std::vector<int64_t> batches_;  // the epoch's batches to decode, in order
 
   std::mutex mutex_;
   std::condition_variable slot_freed_;  // or stopping
   std::condition_variable batch_done_;
-  std::vector<Slot> slots_;    // batch b is decoded in slots_[b % queue_depth_]
-  int64_t next_position_;  // next sample (in epoch order) to hand to a worker
-  int64_t next_batch_;     // next batch the consumer takes
+  std::vector<Slot> slots_;     // batches_[k] is decoded in slots_[k % queue_depth_]
+  int64_t next_claim_ = 0;      // the batch (index into batches_) whose sample goes next to a worker
+  int64_t next_claim_row_ = 0;  // and that sample's row in it
+  int64_t next_taken_ = 0;      // the batch (index into batches_) the consumer takes next
   bool stopping_ = false;
   std::vector<std::thread> threads_;
 };
 
 BatchPrefetcher::Pipeline::Pipeline(const DirectoryIterator& iterator, int workers, int queue_depth,
-                                    int64_t first_batch)
+                                    int64_t first_batch, int64_t batch_stride)
     : iterator_(iterator),
       order_(iterator.index_array()),
       batch_size_(iterator.batch_size()),
-      batch_count_(iterator.len()),
       queue_depth_(queue_depth),
-      slots_(static_cast<size_t>(std::max(queue_depth, 1))),
-      next_position_(first_batch * batch_size_),
-      next_batch_(first_batch) {
-  if (workers < 1 || queue_depth < 1)
-    throw Error("BatchPrefetcher needs at least one worker and a queue depth of at least one, for " +
+      slots_(static_cast<size_t>(std::max(queue_depth, 1))) {
+  if (workers < 1 || queue_depth < 1 || batch_stride < 1)
+    throw Error("BatchPrefetcher needs at least one worker, a queue depth and a batch stride of at least one, for " +
                 iterator.directory().string());
-  if (first_batch < 0 || first_batch > batch_count_)
+  if (first_batch < 0 || first_batch > iterator.len())
     throw Error("BatchPrefetcher: no batch " + std::to_string(first_batch) + " in " + iterator.directory().string() +
-                " (" + std::to_string(batch_count_) + " batches)");
+                " (" + std::to_string(iterator.len()) + " batches)");
+  for (int64_t batch = first_batch; batch < iterator.len(); batch += batch_stride) batches_.push_back(batch);
   const auto thread_count = static_cast<int>(std::min<int64_t>(workers, iterator.samples()));
   try {
     for (int i = 0; i < thread_count; ++i) threads_.emplace_back([this] { work(); });
@@ -90,21 +93,25 @@ void BatchPrefetcher::Pipeline::stop() {
 }
 
 void BatchPrefetcher::Pipeline::work() {
-  const auto samples = static_cast<int64_t>(order_.size());
+  const auto batch_count = static_cast<int64_t>(batches_.size());
   std::unique_lock lock(mutex_);
   for (;;) {
     slot_freed_.wait(lock, [&] {
-      return stopping_ || next_position_ >= samples ||
-             batch_of(next_position_) < next_batch_ + queue_depth_;
+      return stopping_ || next_claim_ >= batch_count || next_claim_ < next_taken_ + queue_depth_;
     });
-    if (stopping_ || next_position_ >= samples) return;
+    if (stopping_ || next_claim_ >= batch_count) return;
 
-    const int64_t position = next_position_++;
-    const int64_t batch = batch_of(position);
-    const auto row = static_cast<size_t>(position - batch * batch_size_);
-    Slot& slot = slots_[static_cast<size_t>(batch % queue_depth_)];
-    if (row == 0) {  // positions are claimed in order: the first claimant sets the slot up
-      const int64_t rows = std::min(batch_size_, samples - batch * batch_size_);
+    const int64_t claim = next_claim_;
+    const int64_t batch = batches_[static_cast<size_t>(claim)];
+    const auto row = static_cast<size_t>(next_claim_row_);
+    if (++next_claim_row_ == rows_of(batch)) {
+      ++next_claim_;
+      next_claim_row_ = 0;
+    }
+    const int64_t position = batch * batch_size_ + static_cast<int64_t>(row);
+    Slot& slot = slots_[static_cast<size_t>(claim % queue_depth_)];
+    if (row == 0) {  // samples are claimed in order: the first claimant sets the slot up
+      const int64_t rows = rows_of(batch);
       slot.batch = batch;
       slot.samples.assign(static_cast<size_t>(rows), Tensor());
       slot.errors.assign(static_cast<size_t>(rows), std::string());
@@ -135,13 +142,13 @@ std::optional<LoadedBatch> BatchPrefetcher::Pipeline::next() {
   int64_t batch = 0;
   {
     std::unique_lock lock(mutex_);
-    if (next_batch_ >= batch_count_) return std::nullopt;
-    batch = next_batch_;
-    Slot& slot = slots_[static_cast<size_t>(batch % queue_depth_)];
+    if (next_taken_ >= static_cast<int64_t>(batches_.size())) return std::nullopt;
+    batch = batches_[static_cast<size_t>(next_taken_)];
+    Slot& slot = slots_[static_cast<size_t>(next_taken_ % queue_depth_)];
     batch_done_.wait(lock, [&] { return slot.batch == batch && slot.pending == 0; });
     taken = std::move(slot);
     slot = Slot();
-    ++next_batch_;
+    ++next_taken_;
   }
   slot_freed_.notify_all();
   return assemble(batch, std::move(taken));
@@ -168,8 +175,9 @@ LoadedBatch BatchPrefetcher::Pipeline::assemble(int64_t batch, Slot slot) const 
   return loaded;
 }
 
-BatchPrefetcher::BatchPrefetcher(const DirectoryIterator& iterator, int workers, int queue_depth, int64_t first_batch)
-    : pipeline_(std::make_unique<Pipeline>(iterator, workers, queue_depth, first_batch)) {}
+BatchPrefetcher::BatchPrefetcher(const DirectoryIterator& iterator, int workers, int queue_depth, int64_t first_batch,
+                                 int64_t batch_stride)
+    : pipeline_(std::make_unique<Pipeline>(iterator, workers, queue_depth, first_batch, batch_stride)) {}
 
 BatchPrefetcher::~BatchPrefetcher() = default;
 

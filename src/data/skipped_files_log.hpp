@@ -23,6 +23,10 @@ public:
   // The entries in the first `bytes` bytes of `path`; throws Error when they do not parse.
   static std::vector<SkippedFile> read(const std::string& path, uint64_t bytes);
 
+  // The entries as the log's JSON lines, and back (the processes of a job send them so).
+  static std::string lines_of(const std::vector<SkippedFile>& files);
+  static std::vector<SkippedFile> files_of(const std::string& lines);  // throws Error saying what is wrong
+
   void append(const std::vector<SkippedFile>& files);  // written and synced before it returns
   uint64_t bytes() const { return bytes_; }
 

@@ -10,9 +10,11 @@
 #include <cstring>
 #include <fstream>
 #include <limits>
+#include <optional>
 #include <regex>
 
 #include "bottleneck/atomic_file.hpp"
+#include "bottleneck/distributed/run_together.hpp"
 #include "bottleneck/error.hpp"
 
 namespace bottleneck {
@@ -234,47 +236,75 @@ uint64_t bytes_done(const Shape& shape, int64_t rows_done, const std::string& he
 }
 }  // namespace
 
+// The root process owns the file (its header, temporary name and commit); the rows of every
+// process go in through one shared file at the offsets that keep them in rank order.
 struct NpyWriter::Impl {
+  distributed::Communicator& communicator;
   Shape shape;
   int64_t row_size;
   std::string header;
-  AtomicFile file;
-  Impl(const std::string& path, Shape s)
-      : shape(std::move(s)), row_size(row_size_of(shape)), header(make_header("<f4", shape)), file(path) {
-    file.write(header.data(), header.size());
+  std::optional<AtomicFile> file;  // the root's
+  std::unique_ptr<distributed::SharedFile> rows;
+
+  Impl(distributed::Communicator& c, const std::string& path, Shape s)
+      : communicator(c), shape(std::move(s)), row_size(row_size_of(shape)), header(make_header("<f4", shape)) {
+    distributed::run_together(communicator, [&] {
+      if (!communicator.is_root()) return;
+      file.emplace(path);
+      start_file();
+    });
+    open_rows();
   }
-  Impl(const std::string& path, Shape s, const std::string& partial_path, int64_t rows_done)
-      : shape(std::move(s)),
-        row_size(row_size_of(shape)),
-        header(make_header("<f4", shape)),
-        file(path, partial_path, bytes_done(shape, rows_done, header)) {
-    if (rows_done == 0) {
-      file.write(header.data(), header.size());
-      return;
-    }
-    // The header tells whether the partial file was written for this very shape.
-    std::string found(header.size(), '\0');
-    if (::pread(::fileno(file.stream()), found.data(), found.size(), 0) != static_cast<ssize_t>(found.size()) ||
-        found != header) {
-      file.keep_temporary();
-      throw Error(partial_path + " was not written for an array of shape " + shape_to_string(shape));
-    }
+  Impl(distributed::Communicator& c, const std::string& path, Shape s, const std::string& partial_path,
+       int64_t rows_done)
+      : communicator(c), shape(std::move(s)), row_size(row_size_of(shape)), header(make_header("<f4", shape)) {
+    distributed::run_together(communicator, [&] {
+      if (!communicator.is_root()) return;
+      file.emplace(path, partial_path, bytes_done(shape, rows_done, header));
+      if (rows_done == 0) return start_file();
+      // The header tells whether the partial file was written for this very shape.
+      std::string found(header.size(), '\0');
+      if (::pread(::fileno(file->stream()), found.data(), found.size(), 0) != static_cast<ssize_t>(found.size()) ||
+          found != header) {
+        file->keep_temporary();
+        throw Error(partial_path + " was not written for an array of shape " + shape_to_string(shape));
+      }
+    });
+    open_rows();
+  }
+  // The header on disk before any process writes rows after it.
+  void start_file() {
+    file->write(header.data(), header.size());
+    if (std::fflush(file->stream()) != 0) throw Error("cannot write " + file->temporary_path());
+  }
+  void open_rows() {
+    rows = communicator.open_shared_file(communicator.broadcast(file ? file->temporary_path() : std::string(), 0));
   }
 };
 
-NpyWriter::NpyWriter(const std::string& path, Shape shape) : impl_(std::make_unique<Impl>(path, std::move(shape))) {}
-NpyWriter::NpyWriter(const std::string& path, Shape shape, const std::string& partial_path, int64_t rows_done)
-    : impl_(std::make_unique<Impl>(path, std::move(shape), partial_path, rows_done)), rows_written_(rows_done) {}
+NpyWriter::NpyWriter(const std::string& path, Shape shape, distributed::Communicator& communicator)
+    : impl_(std::make_unique<Impl>(communicator, path, std::move(shape))) {}
+NpyWriter::NpyWriter(const std::string& path, Shape shape, const std::string& partial_path, int64_t rows_done,
+                     distributed::Communicator& communicator)
+    : impl_(std::make_unique<Impl>(communicator, path, std::move(shape), partial_path, rows_done)),
+      rows_written_(rows_done) {}
 NpyWriter::~NpyWriter() = default;
 
-void NpyWriter::sync() { impl_->file.sync(); }
-void NpyWriter::keep_partial() { impl_->file.keep_temporary(); }
+void NpyWriter::sync() { impl_->rows->sync(); }
+void NpyWriter::keep_partial() {
+  if (impl_->file) impl_->file->keep_temporary();
+}
 
 void NpyWriter::write_rows(const float* values, int64_t rows) {
-  if (rows_written_ + rows > impl_->shape[0])
+  distributed::Communicator& communicator = impl_->communicator;
+  const int64_t first_row = rows_written_ + communicator.exclusive_scan_sum(rows);
+  const int64_t all_rows = communicator.all_sum(rows);
+  if (rows_written_ + all_rows > impl_->shape[0])
     throw Error("NpyWriter: more rows than the declared shape " + shape_to_string(impl_->shape));
-  impl_->file.write(values, static_cast<size_t>(rows * impl_->row_size) * sizeof(float));
-  rows_written_ += rows;
+  const auto row_bytes = static_cast<uint64_t>(impl_->row_size) * sizeof(float);
+  impl_->rows->write_at_all(impl_->header.size() + static_cast<uint64_t>(first_row) * row_bytes, values,
+                            static_cast<size_t>(static_cast<uint64_t>(rows) * row_bytes));
+  rows_written_ += all_rows;
 }
 
 void NpyWriter::commit_rows_written() {
@@ -282,11 +312,14 @@ void NpyWriter::commit_rows_written() {
     // A smaller first dimension never needs more header room than the announced one.
     Shape shape = impl_->shape;
     shape[0] = rows_written_;
-    std::string header = make_header("<f4", shape, impl_->header.size());
-    std::FILE* stream = impl_->file.stream();
-    if (std::fflush(stream) != 0 || std::fseek(stream, 0, SEEK_SET) != 0)
-      throw Error("cannot rewrite the header of " + impl_->file.temporary_path());
-    impl_->file.write(header.data(), header.size());
+    distributed::run_together(impl_->communicator, [&] {
+      if (!impl_->file) return;
+      std::string header = make_header("<f4", shape, impl_->header.size());
+      std::FILE* stream = impl_->file->stream();
+      if (std::fflush(stream) != 0 || std::fseek(stream, 0, SEEK_SET) != 0)
+        throw Error("cannot rewrite the header of " + impl_->file->temporary_path());
+      impl_->file->write(header.data(), header.size());
+    });
     impl_->shape = shape;
   }
   commit();
@@ -295,7 +328,10 @@ void NpyWriter::commit_rows_written() {
 void NpyWriter::commit() {
   if (rows_written_ != impl_->shape[0])
     throw Error("NpyWriter: " + std::to_string(rows_written_) + " rows written of " + std::to_string(impl_->shape[0]));
-  impl_->file.commit();
+  impl_->rows.reset();  // every process's rows are in the file
+  distributed::run_together(impl_->communicator, [&] {
+    if (impl_->file) impl_->file->commit();
+  });
 }
 
 NpyMap::NpyMap(const std::string& path) {

@@ -44,11 +44,18 @@ Tensor DropoutLayer::forward(const std::vector<Tensor>& inputs, bool training) {
     mask_ = Tensor();  // the identity: a backward pass after it passes the gradient through
     return x;
   }
-  const Shape draws = draw_shape(x.shape());
+  Shape draws = draw_shape(x.shape());
   const float keep_scale = static_cast<float>(1.0 / (1.0 - rate_));
   std::bernoulli_distribution keep(1.0 - rate_);
+  // A share of a batch: the whole batch's draws (as one process draws them), then its rows.
+  const bool share_of_rows = batch_share.batch_rows > 0 && (noise_shape_.empty() || !noise_shape_[0]);
+  if (share_of_rows) draws[0] = batch_share.batch_rows;
   Tensor draw(draws);
   for (float& m : draw) m = keep(rng_) ? keep_scale : 0.0f;
+  if (share_of_rows) {
+    draw = draw.slice(batch_share.first_row, batch_share.first_row + x.dim(0));
+    draws[0] = x.dim(0);
+  }
   // Broadcast the draws over the input: each value reads the draw at its coordinates, with 0
   // on the axes where the draw has size 1.
   Tensor mask = Tensor::uninitialized(x.shape());

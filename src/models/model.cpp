@@ -202,6 +202,7 @@ Tensor Model::run_forward(const Tensor& x, bool training, bool backward) {
   graph.reserve(count);
   for (Node& node : nodes_) {
     node.layer->backward_follows = backward && node.backward_needed;
+    node.layer->batch_share = batch_share;
     graph.push_back({node.layer.get(), &node.inputs, &node.shape, node.consumers,
                      !node.training.value_or(training) && !node.layer->backward_follows});
   }

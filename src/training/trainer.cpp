@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "bottleneck/distributed/run_together.hpp"
 #include "bottleneck/error.hpp"
 #include "bottleneck/interrupt.hpp"
 #include "bottleneck/training/trainer.hpp"
@@ -58,18 +59,40 @@ std::vector<double> Trainer::batch_figures(const Tensor& y, const Tensor& predic
 }
 
 std::vector<double> Trainer::train_on_batch(const Tensor& x, const Tensor& y) {
-  throw_if_interrupted();  // before the update: an interrupted model holds whole steps only
+  return train_on_batch_share(x, y, distributed::single_process());
+}
+
+std::vector<double> Trainer::train_on_batch_share(const Tensor& x, const Tensor& y, distributed::Communicator& job) {
   if (!compiled()) throw Error("model " + model_name() + " must be compiled before training");
   if (x.rank() == 0 || y.rank() == 0 || x.dim(0) != y.dim(0))
     throw Error("train_on_batch: inputs " + shape_to_string(x.shape()) + " and targets " +
                 shape_to_string(y.shape()) + " differ in batch size");
+  const int64_t rows = x.dim(0);
+  const int64_t begin = rows * job.rank() / job.size(), end = rows * (job.rank() + 1) / job.size();
+  const double share = static_cast<double>(end - begin) / static_cast<double>(rows);
+  std::vector<double> figures(metrics_names().size(), 0.0);
   prepare_training_step();
-  Tensor prediction = forward_pass(x, true);
-  Tensor gradient(prediction.shape());
-  std::vector<double> figures{loss_->compute(y, prediction, &gradient)};
-  for (const auto& metric : metrics_) figures.push_back(metric->compute(y, prediction));
-  backward_pass(gradient);
-  optimizer_->apply_gradients(trainable_parameters());
+  set_batch_share({begin, rows});
+  distributed::run_together(job, [&] {
+    throw_if_interrupted();  // before the update: an interrupted model holds whole steps only
+    if (begin == end) return;  // a batch smaller than the job: nothing for this process
+    const Tensor x_share = x.slice(begin, end), y_share = y.slice(begin, end);
+    Tensor prediction = forward_pass(x_share, true);
+    Tensor gradient(prediction.shape());
+    figures = {loss_->compute(y_share, prediction, &gradient)};
+    for (const auto& metric : metrics_) figures.push_back(metric->compute(y_share, prediction));
+    // The share's mean loss counts as its part of the batch's mean: gradients then add up
+    // over the processes to the gradient of the whole batch.
+    for (float& g : gradient) g *= static_cast<float>(share);
+    backward_pass(gradient);
+    for (double& figure : figures) figure *= share;
+  });
+  // (The optimizer leaves the gradients zero after each update: a process without rows adds nothing.)
+  set_batch_share({});
+  const std::vector<Parameter*> parameters = trainable_parameters();
+  for (Parameter* p : parameters) job.all_sum(p->gradient.data(), static_cast<size_t>(p->gradient.size()));
+  job.all_sum(figures.data(), figures.size());
+  optimizer_->apply_gradients(parameters);
   return figures;
 }
 
@@ -133,7 +156,14 @@ History Trainer::fit(BatchSource& train, BatchSource* validation, const FitOptio
   if (!compiled()) throw Error("model " + model_name() + " must be compiled before fit");
   const int64_t samples = train.samples();
   if (samples == 0) throw Error("fit: no training samples");
-  if (validation && options.verbose)
+  distributed::Communicator& job = options.communicator ? *options.communicator : distributed::single_process();
+  if (job.size() > 1) {
+    std::vector<Tensor> weights = get_weights();
+    for (Tensor& w : weights) job.broadcast(w.data(), static_cast<size_t>(w.size()) * sizeof(float), 0);
+    set_weights(weights);
+  }
+  const int verbose = job.is_root() ? options.verbose : 0;  // one log for the job
+  if (validation && verbose)
     detail::print_line("Train on " + std::to_string(samples) + " samples, validate on " +
                    std::to_string(validation->samples()) + " samples");
 
@@ -147,14 +177,14 @@ History Trainer::fit(BatchSource& train, BatchSource* validation, const FitOptio
   }
   for (int epoch = options.initial_epoch; epoch < options.epochs && !stop_training; ++epoch) {
     for (const auto& callback : options.callbacks) callback->on_epoch_begin(epoch);
-    if (options.verbose) detail::print_line("Epoch " + std::to_string(epoch + 1) + "/" + std::to_string(options.epochs));
+    if (verbose) detail::print_line("Epoch " + std::to_string(epoch + 1) + "/" + std::to_string(options.epochs));
     train.begin_epoch();
 
-    detail::ProgressBar progress(samples, options.verbose);
+    detail::ProgressBar progress(samples, verbose);
     std::vector<double> totals(names.size(), 0.0);
     int64_t done = 0;
     while (train.next(batch_x, batch_y)) {
-      std::vector<double> figures = train_on_batch(batch_x, batch_y);
+      std::vector<double> figures = train_on_batch_share(batch_x, batch_y, job);
       const int64_t rows = batch_x.dim(0);
       for (size_t i = 0; i < figures.size(); ++i) totals[i] += figures[i] * static_cast<double>(rows);
       done += rows;
@@ -168,7 +198,9 @@ History Trainer::fit(BatchSource& train, BatchSource* validation, const FitOptio
     Logs logs;
     for (size_t i = 0; i < names.size(); ++i) logs.set(names[i], totals[i]);
     if (validation) {
-      std::vector<double> figures = evaluate(*validation, /*verbose=*/0);
+      // Every process validates on the whole set, so callbacks see the same logs everywhere.
+      std::vector<double> figures;
+      distributed::run_together(job, [&] { figures = evaluate(*validation, /*verbose=*/0); });
       for (size_t i = 0; i < names.size(); ++i) logs.set("val_" + names[i], figures[i]);
     }
     progress.update(samples, logs.items());

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "bottleneck/atomic_file.hpp"
+#include "bottleneck/distributed/run_together.hpp"
 #include "bottleneck/error.hpp"
 #include "bottleneck/file_hash.hpp"
 #include "bottleneck/interrupt.hpp"
@@ -119,64 +120,76 @@ void write_checkpoint(const std::string& path, const json& identity, int64_t bat
 
 ExtractionResult predict_to_npy(Model& model, const DirectoryIterator& images, const std::string& npy_path,
                                 const ExtractionOptions& options) {
+  distributed::Communicator& job = options.communicator ? *options.communicator : distributed::single_process();
   Shape shape = model.output_shape();
   shape.insert(shape.begin(), images.samples());
   const std::string partial_path = npy_path + ".partial", record_path = npy_path + ".progress.json",
                     skipped_path = npy_path + ".skipped";
+  // The records are the root's; the other processes learn where to start from it.
+  const bool keeps_records = options.resumable && job.is_root();
   json identity;
   Checkpoint checkpoint;
-  if (options.resumable) {
+  std::optional<SkippedFilesLog> skipped_log;
+  distributed::run_together(job, [&] {
+    if (!keeps_records) return;
     identity = run_identity(images, model.output_shape(), options.run_id);
     if (options.resume && fs::exists(record_path)) checkpoint = read_checkpoint(record_path, skipped_path, identity, images);
     else fs::remove(record_path);
-  }
-  std::optional<SkippedFilesLog> skipped_log;
-  if (options.resumable) skipped_log.emplace(skipped_path, checkpoint.skipped_bytes);
-  NpyWriter features = options.resumable ? NpyWriter(npy_path, shape, partial_path, checkpoint.rows_done)
-                                         : NpyWriter(npy_path, shape);
+    skipped_log.emplace(skipped_path, checkpoint.skipped_bytes);
+  });
+  job.broadcast(&checkpoint.batches_done, sizeof checkpoint.batches_done, 0);
+  job.broadcast(&checkpoint.rows_done, sizeof checkpoint.rows_done, 0);
+  checkpoint.skipped = SkippedFilesLog::files_of(job.broadcast(SkippedFilesLog::lines_of(checkpoint.skipped), 0));
+  NpyWriter features = options.resumable ? NpyWriter(npy_path, shape, partial_path, checkpoint.rows_done, job)
+                                         : NpyWriter(npy_path, shape, job);
 
-  // The rows the interrupted run wrote are the files of its batches that it did not skip.
   ExtractionResult result;
   result.skipped = checkpoint.skipped;
   result.files_resumed = files_in_batches(images, checkpoint.batches_done);
-  std::set<int64_t> skipped_files;
-  for (const SkippedFile& f : checkpoint.skipped) skipped_files.insert(f.index);
-  for (int64_t position = 0; position < result.files_resumed; ++position) {
-    const int64_t file = images.index_array()[static_cast<size_t>(position)];
-    if (!skipped_files.count(file)) result.file_indices.push_back(file);
-  }
   if (result.files_resumed > 0 && options.on_resume) options.on_resume(result.files_resumed);
 
   int64_t batches_done = checkpoint.batches_done;
   const auto remove_records = [&] {
+    if (!keeps_records) return;
     std::error_code ignored;
     fs::remove(record_path, ignored);
     fs::remove(skipped_path, ignored);
   };
+  // Each step takes the next size() batches, one a process, so the rows of a step follow
+  // in rank order and every step ends at a point the records can name.
   BatchPrefetcher prefetcher(images, options.workers > 0 ? options.workers : default_prefetch_workers(), 2,
-                             checkpoint.batches_done);
+                             checkpoint.batches_done + job.rank(), job.size());
   try {
-    while (auto batch = prefetcher.next()) {
-      throw_if_interrupted();
-      const size_t skipped_before = result.skipped.size();
-      for (const SkippedFile& skipped : batch->skipped) {
-        if (options.on_error == OnError::fail)
-          throw Error("cannot read " + images.filepath(skipped.index).string() + ": " + skipped.error);
-        if (options.on_skip) options.on_skip(skipped);
-        result.skipped.push_back(skipped);
+    while (batches_done < images.len()) {
+      std::optional<LoadedBatch> batch;
+      Tensor y;
+      distributed::run_together(job, [&] {
+        throw_if_interrupted();
+        if (batches_done + job.rank() >= images.len()) return;  // no batch left for this process
+        batch = prefetcher.next();
+        if (options.on_error == OnError::fail && !batch->skipped.empty())
+          throw Error("cannot read " + images.filepath(batch->skipped.front().index).string() + ": " +
+                      batch->skipped.front().error);
+        if (!batch->file_indices.empty()) y = model.predict(batch->x, static_cast<int>(batch->x.dim(0)));
+      });
+      features.write_rows(y.data(), batch && !batch->file_indices.empty() ? y.dim(0) : 0);
+      std::vector<SkippedFile> skipped;
+      for (const std::string& lines : job.all_gather(SkippedFilesLog::lines_of(batch ? batch->skipped : skipped))) {
+        const std::vector<SkippedFile> files = SkippedFilesLog::files_of(lines);
+        skipped.insert(skipped.end(), files.begin(), files.end());
       }
-      if (!batch->file_indices.empty()) {
-        Tensor y = model.predict(batch->x, static_cast<int>(batch->x.dim(0)));
-        features.write_rows(y.data(), y.dim(0));
-        result.file_indices.insert(result.file_indices.end(), batch->file_indices.begin(),
-                                   batch->file_indices.end());
-      }
-      ++batches_done;
+      for (const SkippedFile& file : skipped)
+        if (options.on_skip) options.on_skip(file);
+      result.skipped.insert(result.skipped.end(), skipped.begin(), skipped.end());
+      batches_done = std::min(batches_done + job.size(), images.len());
       if (options.resumable) {
         // Rows and skipped files first: a record never counts what is not on disk.
-        skipped_log->append({result.skipped.begin() + static_cast<std::ptrdiff_t>(skipped_before), result.skipped.end()});
         features.sync();
-        write_checkpoint(record_path, identity, batches_done, features.rows_written(), skipped_log->bytes());
+        distributed::run_together(job, [&] {
+          if (!keeps_records) return;
+          skipped_log->append(skipped);
+          write_checkpoint(record_path, identity, batches_done, features.rows_written(), skipped_log->bytes());
+        });
       }
       if (options.on_progress) options.on_progress(files_in_batches(images, batches_done));
     }
@@ -184,15 +197,20 @@ ExtractionResult predict_to_npy(Model& model, const DirectoryIterator& images, c
     if (options.resumable) features.keep_partial();
     throw;
   } catch (...) {
-    if (options.resumable) remove_records();
+    remove_records();
     throw;
   }
   // The record goes first: a kill between the two leaves a partial file that a resumed run
   // starts afresh, never a record of a partial file that has been renamed away.
-  if (options.resumable) remove_records();
+  remove_records();
   features.commit_rows_written();
   shape[0] = features.rows_written();
   result.features_shape = shape;
+  // Row i is the i-th file, in the images' order, that no process skipped.
+  std::set<int64_t> skipped_files;
+  for (const SkippedFile& f : result.skipped) skipped_files.insert(f.index);
+  for (int64_t file : images.index_array())
+    if (!skipped_files.count(file)) result.file_indices.push_back(file);
   return result;
 }
 

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <map>
 
+#include "bottleneck/distributed/run_together.hpp"
 #include "bottleneck/error.hpp"
 #include "bottleneck/layers/input_layer.hpp"
 #include "bottleneck/training/data_adapters/directory_batches.hpp"
@@ -115,6 +116,8 @@ History fine_tune(Model& model, const std::string& first_trainable, DirectoryIte
                         "; every epoch runs the whole network.");
   }
   // A cache folder of our own goes away however fine_tune ends; one the caller named stays.
+  // In a job of several processes the root's folder is everyone's (its files are written by
+  // all, as one extraction).
   struct TemporaryFolder {
     fs::path path;
     ~TemporaryFolder() {
@@ -123,19 +126,27 @@ History fine_tune(Model& model, const std::string& first_trainable, DirectoryIte
       forget_temporary(path);
     }
   } own_cache;
+  distributed::Communicator& job =
+      options.fit.communicator ? *options.fit.communicator : distributed::single_process();
   fs::path cache = options.cache_dir;
-  if (cache.empty()) {
-    cache = own_cache.path = fs::temp_directory_path() / ("bottleneck-prefix-" + std::to_string(::getpid()));
-    remember_temporary(cache);  // an immediate stop (a second Ctrl-C) removes it too
-  }
-  fs::create_directories(cache);
+  distributed::run_together(job, [&] {
+    if (!job.is_root()) return;
+    if (cache.empty()) {
+      cache = own_cache.path = fs::temp_directory_path() / ("bottleneck-prefix-" + std::to_string(::getpid()));
+      remember_temporary(cache);  // an immediate stop (a second Ctrl-C) removes it too
+    }
+    fs::create_directories(cache);
+  });
+  cache = job.broadcast(cache.string(), 0);
   say("Using a cached frozen prefix: " + model.layers().front()->name() + " .. the input of " + first_trainable + " " +
       shape_to_string(split.frozen_prefix->output_shape()) + " is computed once per image and kept in " +
       cache.string() + "; each epoch trains " + first_trainable + " onwards from it.");
-  CachedSet train_set = cache_prefix(*split.frozen_prefix, train, (cache / "train.npy").string(), options.extraction);
+  ExtractionOptions extraction = options.extraction;
+  extraction.communicator = &job;  // the processes that train together build the cache together
+  CachedSet train_set = cache_prefix(*split.frozen_prefix, train, (cache / "train.npy").string(), extraction);
   std::optional<CachedSet> validation_set;
   if (validation)
-    validation_set = cache_prefix(*split.frozen_prefix, *validation, (cache / "validation.npy").string(), options.extraction);
+    validation_set = cache_prefix(*split.frozen_prefix, *validation, (cache / "validation.npy").string(), extraction);
 
   Model& suffix = *split.trainable_suffix;
   std::vector<std::string> metrics = model.metrics_names();

@@ -38,14 +38,15 @@ int default_prefetch_workers();
 // not be advanced meanwhile. Destroying it early stops and joins the workers.
 class BatchPrefetcher {
 public:
-  // Starts at batch `first_batch` of the epoch (to resume an interrupted pass).
+  // Starts at batch `first_batch` of the epoch (to resume an interrupted pass) and takes
+  // every `batch_stride`-th batch from there (a process's share of the batches in a job).
   BatchPrefetcher(const DirectoryIterator& iterator, int workers = default_prefetch_workers(),
-                  int queue_depth = 2, int64_t first_batch = 0);
+                  int queue_depth = 2, int64_t first_batch = 0, int64_t batch_stride = 1);
   ~BatchPrefetcher();
   BatchPrefetcher(const BatchPrefetcher&) = delete;
   BatchPrefetcher& operator=(const BatchPrefetcher&) = delete;
 
-  // The next batch in order, or nothing after the last one.
+  // The next of its batches, or nothing after the last one.
   std::optional<LoadedBatch> next();
 
 private:

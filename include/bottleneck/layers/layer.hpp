@@ -31,6 +31,13 @@ struct Parameter {
   bool trainable = true;
 };
 
+// Which rows of a training batch a forward sees when the batch is split over the processes of
+// a job: rows [first_row, first_row + the input's rows) of batch_rows (0: the whole batch).
+struct BatchShare {
+  int64_t first_row = 0;
+  int64_t batch_rows = 0;
+};
+
 class Layer {
 public:
   // `name` must be final: factories pass Keras' automatic name (dense, dense_1, ...) when
@@ -74,6 +81,10 @@ protected:
   // frozen part of the network with nothing trainable before it), so the layer need not keep
   // its inputs.
   bool backward_follows = true;
+  // Set by Model before each forward too. A layer that draws random numbers per row (Dropout)
+  // draws them for the whole batch and keeps its share's, so that a seed gives the same run
+  // at any process count.
+  BatchShare batch_share;
 
 private:
   friend class Model;

@@ -91,6 +91,7 @@ private:
   void backward_pass(const Tensor& output_gradient) override;
   std::vector<Parameter*> trainable_parameters() const override;
   void prepare_training_step() override;
+  void set_batch_share(BatchShare share) override { batch_share = share; }
 
   // Sets Node::backward_needed from the layers' trainable flags, the input node's from
   // `input_needs_gradient`; returns whether any node needs a backward pass.

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "bottleneck/distributed/communicator.hpp"
 #include "bottleneck/layers/layer.hpp"
 #include "bottleneck/tensor.hpp"
 #include "bottleneck/training/callbacks.hpp"
@@ -38,6 +39,12 @@ struct FitOptions {
   bool shuffle = true;
   uint64_t seed = 0;  // of the shuffling order
   int initial_epoch = 0;
+  // Data parallelism over the processes of a job (an MPI job); nullptr: this process alone.
+  // Every process calls fit with the same data and options; the root's weights are taken
+  // by all, each process computes its share of every batch (batch_size stays the whole
+  // batch), and the gradients are averaged over the batch before each update, so every
+  // process holds the weights one process would have (up to the order of float sums).
+  distributed::Communicator* communicator = nullptr;
 };
 
 class Trainer {
@@ -89,9 +96,13 @@ protected:
   virtual std::vector<Parameter*> trainable_parameters() const = 0;
   // Called before each training step: trainable flags may have changed since the last one.
   virtual void prepare_training_step() = 0;
+  // The rows of the batch the next training forwards see (a process's share of it).
+  virtual void set_batch_share(BatchShare share) = 0;
 
 private:
   std::vector<double> batch_figures(const Tensor& y, const Tensor& prediction) const;
+  // train_on_batch with this process's share of the batch; the figures are the batch's.
+  std::vector<double> train_on_batch_share(const Tensor& x, const Tensor& y, distributed::Communicator& job);
 
   std::shared_ptr<Optimizer> optimizer_;
   std::shared_ptr<Loss> loss_;

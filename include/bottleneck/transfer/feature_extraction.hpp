@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "bottleneck/data.hpp"
+#include "bottleneck/distributed/communicator.hpp"
 #include "bottleneck/models/model.hpp"
 
 namespace bottleneck {
@@ -22,6 +23,11 @@ enum class OnError { skip, fail };
 OnError parse_on_error(const std::string& name);  // "skip" or "fail"
 
 struct ExtractionOptions {
+  // The processes sharing the work (an MPI job); nullptr: this one. Every process of a job
+  // calls predict_to_npy with the same images and options; each takes every size()-th batch
+  // (its rank's), all write their rows into the one file in the images' order, the root
+  // keeps the records, and every process gets the whole result.
+  distributed::Communicator* communicator = nullptr;
   OnError on_error = OnError::skip;
   int workers = 0;  // decoding threads; 0: default_prefetch_workers()
   // Resumable runs (a large folder takes hours): the rows go to "<npy_path>.partial" and

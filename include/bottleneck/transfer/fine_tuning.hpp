@@ -33,7 +33,8 @@ struct ModelSplit {
 ModelSplit split_model(const Model& model, const std::string& layer_name);
 
 struct FineTuneOptions {
-  FitOptions fit;                  // epochs, batch_size, shuffle, seed, verbose, callbacks
+  FitOptions fit;                  // epochs, batch_size, shuffle, seed, verbose, callbacks, communicator
+                                   // (whose processes also build the cached prefix together)
   std::string cache_dir;           // where the frozen prefix's outputs go (a temporary folder if empty)
   ExtractionOptions extraction;    // decoding threads, unreadable images, progress
   std::function<void(const std::string&)> log;  // what fine_tune says about its plan
