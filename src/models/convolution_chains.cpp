@@ -34,16 +34,13 @@ std::optional<backend::Eltwise> function_of(const Layer* layer) {
   return std::nullopt;
 }
 
-// The one later node reading `node`'s output, if exactly one does (and not the model's output).
+// The one later node reading each node's output, if exactly one does (and not the model's
+// output: `consumers` counts that too), else -1.
 std::vector<int> sole_readers(const std::vector<GraphNode>& nodes) {
-  std::vector<int> reader(nodes.size(), -1), reads(nodes.size(), 0);
+  std::vector<int> reader(nodes.size(), -1);
   for (size_t i = 0; i < nodes.size(); ++i)
-    for (int input : *nodes[i].inputs) {
-      ++reads[input];
-      reader[input] = static_cast<int>(i);
-    }
-  for (size_t i = 0; i < nodes.size(); ++i)
-    if (reads[i] != 1 || nodes[i].consumers != 1) reader[i] = -1;
+    for (int input : *nodes[i].inputs)
+      if (nodes[input].consumers == 1) reader[input] = static_cast<int>(i);
   return reader;
 }
 
