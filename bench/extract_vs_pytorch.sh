@@ -3,10 +3,17 @@
 # the PyTorch equivalent (bench/pytorch_extract.py), same folder, same run, alternating.
 # Prints images/s (median of the repeats) and the ratio, with the CPU and the ISA oneDNN uses,
 # and peak memory: both tools' on IMAGES, ours again on twice as many (it should not grow).
-#   bench/extract_vs_pytorch.sh [IMAGES=64] [REPEATS=3] [NETWORK:HxW ...]
+# PyTorch's time is its loop over the batches alone (its model built, converted and warmed up
+# before), ours the whole command: process start and model build included.
+#   [DTYPE_POLICY=mixed_bfloat16] bench/extract_vs_pytorch.sh [IMAGES=64] [REPEATS=3] [NETWORK:HxW ...]
 # Networks: vgg16 (default: vgg16:224x224 vgg16:240x360), resnet50, mobilenetv2, efficientnetb0.
+# DTYPE_POLICY=mixed_bfloat16 runs ours under that policy and PyTorch in bfloat16 (to_mkldnn
+# in bfloat16 or autocast over channels_last, whichever is faster for the network).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+policy=${DTYPE_POLICY:-float32}
+case $policy in float32) torch_dtype=float32 ;; mixed_bfloat16) torch_dtype=bfloat16 ;;
+  *) echo "DTYPE_POLICY: float32 or mixed_bfloat16" >&2; exit 2 ;; esac
 images=${1:-64}
 repeats=${2:-3}
 shift $(($# > 2 ? 2 : $#))
@@ -23,8 +30,8 @@ trap 'rm -rf "$work"' EXIT
 
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 grep -m1 'model name' /proc/cpuinfo
-build/bottleneck info | grep -i 'isa'
-echo "load: $(cut -d' ' -f1-3 /proc/loadavg)"
+build/bottleneck info | grep -i 'isa\|bfloat16\|amx'
+echo "load: $(cut -d' ' -f1-3 /proc/loadavg); dtype policy: $policy (PyTorch: $torch_dtype)"
 for case in "${cases[@]}"; do
   network=${case%%:*}; size=${case#*:}
   h=${size%x*}; w=${size#*x}
@@ -32,18 +39,18 @@ for case in "${cases[@]}"; do
   for ((r = 0; r < repeats; r++)); do
     start=$(date +%s.%N)
     /usr/bin/time -f %M -o "$work/rss" build/bottleneck extract "$work/data" -o "$work/out" --model "$network" \
-      --weights random --target-size "$size" --quiet >/dev/null
+      --weights random --target-size "$size" --dtype-policy "$policy" --quiet >/dev/null
     end=$(date +%s.%N)
     ours+=("$(echo "$images / ($end - $start)" | bc -l)")
     our_rss=$(cat "$work/rss")
     result=$(OMP_NUM_THREADS=2 /usr/bin/time -f %M -o "$work/rss" /usr/bin/python3 bench/pytorch_extract.py \
-      "$work/data" "$work/torch.npy" --height "$h" --width "$w" --model "${torch_name[$network]}")
+      "$work/data" "$work/torch.npy" --height "$h" --width "$w" --model "${torch_name[$network]}" --dtype "$torch_dtype")
     their_rss=$(cat "$work/rss")
     theirs+=("$(echo "$result" | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["images_per_second"])')")
     form=$(echo "$result" | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["form"])')
   done
   /usr/bin/time -f %M -o "$work/rss" build/bottleneck extract "$work/data2" -o "$work/out2" --model "$network" \
-    --weights random --target-size "$size" --quiet >/dev/null
+    --weights random --target-size "$size" --dtype-policy "$policy" --quiet >/dev/null
   o=$(printf '%s\n' "${ours[@]}" | median); t=$(printf '%s\n' "${theirs[@]}" | median)
   printf '%-15s %s  bottleneck %.2f img/s  pytorch (%s) %.2f img/s  ratio %.2fx  [%d images, median of %d]\n' \
     "$network" "$size" "$o" "$form" "$t" "$(echo "$o / $t" | bc -l)" "$images" "$repeats"

@@ -70,6 +70,16 @@ double max_relative_error(const Tensor& ours, const Tensor& expected) {
   return worst / scale;
 }
 
+double relative_rms_error(const Tensor& ours, const Tensor& expected) {
+  EXPECT_EQ(ours.shape(), expected.shape());
+  double difference = 0.0, reference = 0.0;
+  for (int64_t i = 0; i < expected.size() && i < ours.size(); ++i) {
+    difference += (static_cast<double>(ours[i]) - expected[i]) * (static_cast<double>(ours[i]) - expected[i]);
+    reference += static_cast<double>(expected[i]) * expected[i];
+  }
+  return std::sqrt(difference / reference);
+}
+
 CommandResult run_cli(const std::vector<std::string>& args) {
   std::string cmd = quote(BOTTLENECK_CLI);
   for (const auto& a : args) cmd += " " + quote(a);

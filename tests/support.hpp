@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <string>
 
+#include "bottleneck/mixed_precision.hpp"
 #include "bottleneck/tensor.hpp"
 
 namespace bottleneck::testing {
@@ -25,6 +26,15 @@ std::filesystem::path scratch_dir(const std::string& name);
 // max |ours - expected| / max |expected|: the fixtures' tolerance measure for features and
 // gradients (the shapes must agree).
 double max_relative_error(const Tensor& ours, const Tensor& expected);
+// rms(ours - expected) / rms(expected): how far a whole result moved (bfloat16 against float32).
+double relative_rms_error(const Tensor& ours, const Tensor& expected);
+
+// Skips the calling test, saying why, on a CPU where oneDNN has no bfloat16 kernels.
+#define BOTTLENECK_REQUIRE_BFLOAT16()                                                                       \
+  do {                                                                                                      \
+    if (::bottleneck::mixed_precision::bfloat16_support().rfind("unavailable", 0) == 0)                     \
+      GTEST_SKIP() << "no bfloat16 kernels on this CPU: " << ::bottleneck::mixed_precision::bfloat16_support(); \
+  } while (0)
 
 struct CommandResult {
   int exit_code = -1;

@@ -6,6 +6,7 @@
 #include "bottleneck/image.hpp"
 #include "bottleneck/interrupt.hpp"
 #include "bottleneck/layers.hpp"
+#include "bottleneck/mixed_precision.hpp"
 #include "bottleneck/model.hpp"
 #include "bottleneck/npy.hpp"
 #include "bottleneck/preprocessing.hpp"

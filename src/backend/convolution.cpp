@@ -40,6 +40,8 @@ WindowPlacement place_window(int64_t in_h, int64_t in_w, const ConvGeometry& g) 
 
 struct Convolution::Plan {
   Shape output_shape;
+  Precision precision;
+  dt product_type;  // what input, kernel and output gradient are multiplied in
   memory::desc kernel_user_desc;  // (O, I, kh, kw) logical, HWIO in memory: Keras' layout
   dnnl::convolution_forward::primitive_desc forward_pd;
   dnnl::convolution_forward forward;
@@ -53,10 +55,10 @@ struct Convolution::Plan {
 namespace {
 // The kernel (kh, kw, Cin / groups, Cout) as oneDNN sees it: (O, I, kh, kw), or (G, O / G,
 // I / G, kh, kw) when grouped; `layout` tag::undef means Keras' own memory order.
-memory::desc kernel_desc(const Shape& k, int64_t input_channels, tag layout) {
+memory::desc kernel_desc(const Shape& k, int64_t input_channels, tag layout, dt type = dt::f32) {
   const int64_t groups = input_channels / k[2];
-  if (groups == 1) return memory::desc({k[3], k[2], k[0], k[1]}, dt::f32, layout == tag::undef ? tag::hwio : layout);
-  return memory::desc({groups, k[3] / groups, k[2], k[0], k[1]}, dt::f32, layout == tag::undef ? tag::hwigo : layout);
+  if (groups == 1) return memory::desc({k[3], k[2], k[0], k[1]}, type, layout == tag::undef ? tag::hwio : layout);
+  return memory::desc({groups, k[3] / groups, k[2], k[0], k[1]}, type, layout == tag::undef ? tag::hwigo : layout);
 }
 }  // namespace
 
@@ -65,12 +67,13 @@ Convolution::~Convolution() = default;
 Convolution::Convolution(Convolution&&) noexcept = default;
 
 Convolution::Plan& Convolution::plan_for(const Shape& x, const Shape& k, bool has_bias, bool training,
-                                         const std::vector<PostOp>& post_ops) {
-  // The key: shapes, bias, mode and each post-op (kind, algorithm, alpha and beta's bits).
+                                         const std::vector<PostOp>& post_ops, Precision precision) {
+  // The key: shapes, bias, mode, precision and each post-op (kind, algorithm, alpha and beta's bits).
   Shape key = x;
   key.insert(key.end(), k.begin(), k.end());
   key.push_back(has_bias);
   key.push_back(training);
+  key.push_back(static_cast<int64_t>(precision));
   for (const PostOp& op : post_ops)
     key.insert(key.end(), {op.kind, static_cast<int64_t>(op.function.algorithm), std::bit_cast<int32_t>(op.function.alpha),
                            std::bit_cast<int32_t>(op.function.beta)});
@@ -83,14 +86,18 @@ Convolution::Plan& Convolution::plan_for(const Shape& x, const Shape& k, bool ha
   WindowPlacement p = place_window(x[1], x[2], geometry_);
   auto plan = std::make_unique<Plan>();
   plan->output_shape = {x[0], p.out_h, p.out_w, k[3]};
+  plan->precision = precision;
+  // Few input channels per group (an image's 3, a depthwise kernel's 1) make a convolution
+  // memory-bound: bfloat16 would only add the conversions (and error), so it stays float32.
+  plan->product_type = precision == Precision::bfloat16 && k[2] >= 16 ? dt::bf16 : dt::f32;
   plan->strides = {geometry_.stride_h, geometry_.stride_w};
   plan->dilates = {geometry_.dilation_h - 1, geometry_.dilation_w - 1};  // oneDNN counts from 0
   plan->pad_l = {p.pad_top, p.pad_left};
   plan->pad_r = {p.pad_bottom, p.pad_right};
-  plan->src_desc = nhwc_desc(x);
+  plan->src_desc = nhwc_desc(x, plan->product_type);
   plan->dst_desc = nhwc_desc(plan->output_shape);
   plan->kernel_user_desc = kernel_desc(k, x[3], tag::undef);
-  memory::desc kernel_any = kernel_desc(k, x[3], tag::any);
+  memory::desc kernel_any = kernel_desc(k, x[3], tag::any, plan->product_type);
   plan->bias_desc = has_bias ? memory::desc({k[3]}, dt::f32, tag::x) : memory::desc();
   dnnl::convolution_forward::desc desc(
       training ? dnnl::prop_kind::forward_training : dnnl::prop_kind::forward_inference,
@@ -128,11 +135,12 @@ namespace {
 const std::vector<PostOp> fused_relu_only{{PostOp::eltwise, {dnnl::algorithm::eltwise_relu}}};
 }  // namespace
 
-Tensor Convolution::forward(const Tensor& x, const Tensor& kernel, const Tensor& bias, bool training) {
+Tensor Convolution::forward(const Tensor& x, const Tensor& kernel, const Tensor& bias, bool training,
+                            Precision precision, uint64_t kernel_generation) {
   Plan& plan = plan_for(x.shape(), kernel.shape(), !bias.empty(), true,
-                        fused_relu_ ? fused_relu_only : std::vector<PostOp>{});
+                        fused_relu_ ? fused_relu_only : std::vector<PostOp>{}, precision);
   Tensor y = Tensor::uninitialized(plan.output_shape);
-  run(plan, x, kernel, bias, y);
+  run(plan, x, kernel, bias, y, training ? 0 : kernel_generation);
   if (training) {
     saved_input_ = x;
     saved_output_ = y;
@@ -142,20 +150,35 @@ Tensor Convolution::forward(const Tensor& x, const Tensor& kernel, const Tensor&
 }
 
 Tensor Convolution::forward_inference(const Tensor& x, const Tensor& kernel, const Tensor& bias,
-                                      const std::vector<PostOp>& post_ops, Tensor accumulator) {
-  Plan& plan = plan_for(x.shape(), kernel.shape(), !bias.empty(), false, post_ops);
+                                      const std::vector<PostOp>& post_ops, Tensor accumulator, Precision precision,
+                                      uint64_t kernel_generation) {
+  Plan& plan = plan_for(x.shape(), kernel.shape(), !bias.empty(), false, post_ops, precision);
   const bool sums = std::any_of(post_ops.begin(), post_ops.end(), [](const PostOp& op) { return op.kind == PostOp::sum; });
   if (sums && accumulator.shape() != plan.output_shape)
     throw Error("Conv2D: the summed tensor " + shape_to_string(accumulator.shape()) + " differs from the output " +
                 shape_to_string(plan.output_shape));
   Tensor y = sums ? accumulator : Tensor::uninitialized(plan.output_shape);
-  run(plan, x, kernel, bias, y);
+  run(plan, x, kernel, bias, y, kernel_generation);
   return y;
 }
 
-void Convolution::run(Plan& plan, const Tensor& x, const Tensor& kernel, const Tensor& bias, Tensor& y) {
-  memory src = nhwc_memory(x), dst = nhwc_memory(y);
-  memory weights = kernel_for(plan.forward_pd.weights_desc(), plan.kernel_user_desc, kernel, forward_kernel_);
+namespace {
+// The tensor as the plan multiplies it: itself, or a bfloat16 copy held by `storage`.
+memory product_input(const Tensor& x, dt product_type, Tensor& storage) {
+  return product_type == dt::bf16 ? nhwc_bfloat16_copy(x, storage) : nhwc_memory(x);
+}
+}  // namespace
+
+void Convolution::run(Plan& plan, const Tensor& x, const Tensor& kernel, const Tensor& bias, Tensor& y,
+                      uint64_t kernel_generation) {
+  Tensor src_storage;
+  memory src = product_input(x, plan.product_type, src_storage), dst = nhwc_memory(y);
+  const memory::desc& wanted = plan.forward_pd.weights_desc();
+  const bool reusable = kernel_generation != 0 && kernel_generation == forward_kernel_generation_ && forward_kernel_ &&
+                        forward_kernel_->get_desc() == wanted;
+  memory weights = reusable ? *forward_kernel_ : kernel_for(wanted, plan.kernel_user_desc, kernel, forward_kernel_);
+  // Only a copy the primitive's layout needed can be reused (a kernel used as it lies is no copy).
+  forward_kernel_generation_ = wanted != plan.kernel_user_desc ? kernel_generation : 0;
   std::unordered_map<int, memory> args{{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, weights}, {DNNL_ARG_DST, dst}};
   if (!bias.empty()) args.insert({DNNL_ARG_BIAS, memory(plan.bias_desc, cpu_engine(), const_cast<float*>(bias.data()))});
   plan.forward.execute(cpu_stream(), args);
@@ -181,15 +204,19 @@ Tensor Convolution::backward(const Tensor& output_gradient, const Tensor& kernel
 #pragma omp parallel for
     for (int64_t i = 0; i < n; ++i) d[i] = y[i] > 0.0f ? g[i] : 0.0f;
   }
-  memory diff_dst = nhwc_memory(grad);
+  Tensor diff_dst_storage;
+  memory diff_dst = product_input(grad, plan.product_type, diff_dst_storage);
   const Shape& k = kernel.shape();
+  // Gradients of the weights are float32 whatever the product type.
   memory::desc kernel_any = kernel_desc(k, saved_input_.dim(3), tag::any);
+  memory::desc product_kernel_any = kernel_desc(k, saved_input_.dim(3), tag::any, plan.product_type);
+  const memory::desc product_dst_desc = nhwc_desc(plan.output_shape, plan.product_type);
 
   if (kernel_gradient) {
     if (!plan.backward_weights_pd) {
       dnnl::convolution_backward_weights::desc desc(dnnl::algorithm::convolution_direct, plan.src_desc, kernel_any,
-                                                    plan.bias_desc, plan.dst_desc, plan.strides, plan.dilates, plan.pad_l,
-                                                    plan.pad_r);
+                                                    plan.bias_desc, product_dst_desc, plan.strides, plan.dilates,
+                                                    plan.pad_l, plan.pad_r);
       plan.backward_weights_pd = std::make_unique<dnnl::convolution_backward_weights::primitive_desc>(
           desc, cpu_engine(), plan.forward_pd);
     }
@@ -197,8 +224,10 @@ Tensor Convolution::backward(const Tensor& output_gradient, const Tensor& kernel
     memory diff_weights(pd.diff_weights_desc(), cpu_engine());
     const bool has_bias = !plan.bias_desc.is_zero();
     Tensor bias_delta(has_bias ? Shape{k[3]} : Shape{0});
-    std::unordered_map<int, memory> args{
-        {DNNL_ARG_SRC, nhwc_memory(saved_input_)}, {DNNL_ARG_DIFF_DST, diff_dst}, {DNNL_ARG_DIFF_WEIGHTS, diff_weights}};
+    Tensor src_storage;
+    std::unordered_map<int, memory> args{{DNNL_ARG_SRC, product_input(saved_input_, plan.product_type, src_storage)},
+                                         {DNNL_ARG_DIFF_DST, diff_dst},
+                                         {DNNL_ARG_DIFF_WEIGHTS, diff_weights}};
     if (has_bias) args.insert({DNNL_ARG_DIFF_BIAS, memory(plan.bias_desc, cpu_engine(), bias_delta.data())});
     dnnl::convolution_backward_weights(pd).execute(cpu_stream(), args);
     Tensor kernel_delta = Tensor::uninitialized(k);
@@ -212,8 +241,9 @@ Tensor Convolution::backward(const Tensor& output_gradient, const Tensor& kernel
 
   if (!need_input_gradient) return Tensor();
   if (!plan.backward_data_pd) {
-    dnnl::convolution_backward_data::desc desc(dnnl::algorithm::convolution_direct, plan.src_desc, kernel_any,
-                                               plan.dst_desc, plan.strides, plan.dilates, plan.pad_l, plan.pad_r);
+    dnnl::convolution_backward_data::desc desc(dnnl::algorithm::convolution_direct, nhwc_desc(saved_input_.shape()),
+                                               product_kernel_any, product_dst_desc, plan.strides, plan.dilates,
+                                               plan.pad_l, plan.pad_r);
     plan.backward_data_pd =
         std::make_unique<dnnl::convolution_backward_data::primitive_desc>(desc, cpu_engine(), plan.forward_pd);
   }

@@ -8,6 +8,7 @@
 
 #include <oneapi/dnnl/dnnl.hpp>
 
+#include "backend/cpu_features.hpp"
 #include "backend/eltwise.hpp"
 #include "bottleneck/tensor.hpp"
 
@@ -47,17 +48,22 @@ public:
   // x: (N, H, W, Cin); kernel: (kh, kw, Cin / groups, Cout), Keras' layout for Conv2D(groups=...),
   // so the kernel's shape gives the groups (a depthwise kernel is (kh, kw, 1, Cin * dm));
   // bias: (Cout) or empty.
-  // With training=true, keeps what backward needs.
-  Tensor forward(const Tensor& x, const Tensor& kernel, const Tensor& bias, bool training);
+  // With training=true, keeps what backward needs. In bfloat16 precision the input and kernel
+  // are rounded to bfloat16 for the products; bias, accumulation and result stay float32.
+  // `kernel_generation`, when nonzero, promises the kernel holds what it held at the last call
+  // with the same number: its reordered copy is reused instead of made again.
+  Tensor forward(const Tensor& x, const Tensor& kernel, const Tensor& bias, bool training,
+                 Precision precision = Precision::float32, uint64_t kernel_generation = 0);
 
   // Inference only, with `post_ops` applied inside the primitive (the constructor's fused ReLU
   // is not applied here: list it). With a sum among them, `accumulator` holds the addend and
   // receives the result, which is returned; otherwise it is ignored.
   Tensor forward_inference(const Tensor& x, const Tensor& kernel, const Tensor& bias, const std::vector<PostOp>& post_ops,
-                           Tensor accumulator);
+                           Tensor accumulator, Precision precision = Precision::float32,
+                           uint64_t kernel_generation = 0);
 
   // After a training forward: adds dL/dkernel and dL/dbias into the given tensors and,
-  // when asked, returns dL/dx. `output_gradient` is the gradient arriving at the forward's
+  // when asked, returns dL/dx, in the forward's precision (float32 gradients either way). `output_gradient` is the gradient arriving at the forward's
   // result; with a fused ReLU it is masked by the saved output first.
   Tensor backward(const Tensor& output_gradient, const Tensor& kernel, Tensor* kernel_gradient,
                   Tensor* bias_gradient, bool need_input_gradient);
@@ -65,14 +71,15 @@ public:
 private:
   struct Plan;
   Plan& plan_for(const Shape& input_shape, const Shape& kernel_shape, bool has_bias, bool training,
-                 const std::vector<PostOp>& post_ops);
-  void run(Plan& plan, const Tensor& x, const Tensor& kernel, const Tensor& bias, Tensor& y);
+                 const std::vector<PostOp>& post_ops, Precision precision);
+  void run(Plan& plan, const Tensor& x, const Tensor& kernel, const Tensor& bias, Tensor& y, uint64_t kernel_generation);
 
   ConvGeometry geometry_;
   bool fused_relu_;
   std::map<Shape, std::unique_ptr<Plan>> plans_;
   // The kernel in the primitives' own layouts (see kernel_for in the .cpp).
   std::unique_ptr<dnnl::memory> forward_kernel_, backward_data_kernel_;
+  uint64_t forward_kernel_generation_ = 0;  // the generation forward_kernel_ was made in, or 0
   // Saved by a training forward for backward.
   Tensor saved_input_;
   Tensor saved_output_;

@@ -10,6 +10,7 @@
 #include "bottleneck/saving.hpp"
 #include "bottleneck/training/data_adapters/directory_batches.hpp"
 #include "cli/command.hpp"
+#include "cli/dtype_policy_option.hpp"
 #include "cli/feature_folder.hpp"
 #include "cli/image_model_input.hpp"
 
@@ -53,6 +54,7 @@ void run_evaluate(const EvaluateSettings& s) {
 void setup_evaluate(CLI::App& app) {
   auto s = std::make_shared<EvaluateSettings>();
   CLI::App* cmd = app.add_subcommand("evaluate", "Loss and accuracy of a trained head on extracted features");
+  add_dtype_policy_option(*cmd);
   cmd->add_option("model", s->model_path, "a model file written by `train` (or Keras' model.save)")->required();
   cmd->add_option("dir", s->dir,
                   "folder from `extract` (features.npy, labels.npy), or of class subfolders of images for a "

@@ -24,6 +24,7 @@
 #include "bottleneck/progress.hpp"
 #include "bottleneck/transfer/feature_extraction.hpp"
 #include "cli/command.hpp"
+#include "cli/dtype_policy_option.hpp"
 #include "cli/model_input_options.hpp"
 #include "cli/thread_options.hpp"
 
@@ -261,6 +262,7 @@ void run_extract(const ExtractSettings& s) {
 void setup_extract(CLI::App& app) {
   auto settings = std::make_shared<ExtractSettings>();
   CLI::App* cmd = app.add_subcommand("extract", "Bottleneck features of an image or a folder of class subfolders");
+  add_dtype_policy_option(*cmd);
   cmd->add_option("input", settings->input, "an image, or a folder of class subfolders (or of images)")->required();
   cmd->add_option("-o,--output", settings->output_dir, "output folder")->required();
   add_model_input_options(*cmd, settings->model);

@@ -14,6 +14,7 @@
 #include "bottleneck/saving.hpp"
 #include "bottleneck/transfer/fine_tuning.hpp"
 #include "cli/command.hpp"
+#include "cli/dtype_policy_option.hpp"
 #include "cli/image_model_input.hpp"
 #include "cli/model_input_options.hpp"
 #include "cli/optimizer_options.hpp"
@@ -136,6 +137,7 @@ void run_finetune(const FinetuneSettings& s) {
 void setup_finetune(CLI::App& app) {
   auto s = std::make_shared<FinetuneSettings>();
   CLI::App* cmd = app.add_subcommand("finetune", "Fine-tune the top of the base network together with a trained head");
+  add_dtype_policy_option(*cmd);
   cmd->add_option("--train", s->train_dir, "training images: a folder of class subfolders")->required();
   cmd->add_option("--val", s->val_dir, "validation images: a folder of class subfolders");
   cmd->add_option("--head", s->head, "the head trained by `bottleneck train` (.h5)")->required();

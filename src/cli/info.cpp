@@ -2,11 +2,10 @@
 // weights file holds (format, version, each weighted layer's variables and shapes).
 #include <omp.h>
 
-#include <oneapi/dnnl/dnnl.hpp>
-
 #include <cstdio>
 #include <string>
 
+#include "bottleneck/mixed_precision.hpp"
 #include "bottleneck/saving.hpp"
 #include "bottleneck/weights_file.hpp"
 #include "cli/command.hpp"
@@ -16,25 +15,11 @@ namespace bottleneck::cli {
 
 namespace {
 
-std::string cpu_isa_name(dnnl::cpu_isa isa) {
-  switch (isa) {
-    case dnnl::cpu_isa::sse41: return "sse41";
-    case dnnl::cpu_isa::avx: return "avx";
-    case dnnl::cpu_isa::avx2: return "avx2";
-    case dnnl::cpu_isa::avx2_vnni: return "avx2_vnni";
-    case dnnl::cpu_isa::avx512_mic: return "avx512_mic";
-    case dnnl::cpu_isa::avx512_mic_4ops: return "avx512_mic_4ops";
-    case dnnl::cpu_isa::avx512_core: return "avx512_core";
-    case dnnl::cpu_isa::avx512_core_vnni: return "avx512_core_vnni";
-    case dnnl::cpu_isa::avx512_core_bf16: return "avx512_core_bf16";
-    case dnnl::cpu_isa::avx512_core_amx: return "avx512_core_amx";
-    default: return "generic (no vector ISA)";
-  }
-}
-
 void print_environment() {
   std::printf("%s\n", library_versions().c_str());
-  std::printf("CPU ISA (oneDNN): %s\n", cpu_isa_name(dnnl::get_effective_cpu_isa()).c_str());
+  std::printf("CPU ISA (oneDNN): %s\n", mixed_precision::cpu_isa().c_str());
+  std::printf("bfloat16: %s\n", mixed_precision::bfloat16_support().c_str());
+  std::printf("AMX: %s\n", mixed_precision::cpu_has_amx() ? "yes" : "no");
   std::printf("threads: %d\n", omp_get_max_threads());
 }
 

@@ -17,6 +17,7 @@
 #include "bottleneck/saving.hpp"
 #include "bottleneck/training/data_adapters/directory_batches.hpp"
 #include "cli/command.hpp"
+#include "cli/dtype_policy_option.hpp"
 #include "cli/feature_folder.hpp"
 #include "cli/image_model_input.hpp"
 #include "cli/model_input_options.hpp"
@@ -141,6 +142,7 @@ void setup_predict(CLI::App& app) {
   auto s = std::make_shared<PredictSettings>();
   CLI::App* cmd = app.add_subcommand(
       "predict", "model.predict: INPUT.npy to -o OUTPUT.npy, or a trained head's predictions as CSV file,probability,class");
+  add_dtype_policy_option(*cmd);
   cmd->add_option("model", s->model_path,
                   "a Keras model file (.h5, .keras; `train` writes them), or a network's name for an INPUT.npy")
       ->required();

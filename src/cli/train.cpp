@@ -9,6 +9,7 @@
 #include "bottleneck/error.hpp"
 #include "bottleneck/saving.hpp"
 #include "cli/command.hpp"
+#include "cli/dtype_policy_option.hpp"
 #include "cli/feature_folder.hpp"
 #include "cli/head_spec.hpp"
 #include "cli/optimizer_options.hpp"
@@ -89,6 +90,7 @@ void run_train(const TrainSettings& s) {
 void setup_train(CLI::App& app) {
   auto s = std::make_shared<TrainSettings>();
   CLI::App* cmd = app.add_subcommand("train", "Train a classifier head on extracted features (Keras' fit)");
+  add_dtype_policy_option(*cmd);
   cmd->add_option("--train", s->train_dir, "folder from `extract`: features.npy and labels.npy")->required();
   cmd->add_option("--val", s->val_dir, "validation folder from `extract`");
   cmd->add_option("-o,--output", s->output, "the trained model, a Keras model file (.h5)")->required();

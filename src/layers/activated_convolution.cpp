@@ -42,8 +42,9 @@ Tensor ActivatedConvolution::backend_kernel() const {
   return kernel.value.reshape(backend_kernel_shape_);
 }
 
-Tensor ActivatedConvolution::forward(const Tensor& x, bool keep_for_backward) {
-  Tensor y = convolution_.forward(x, backend_kernel(), bias.value, keep_for_backward);
+Tensor ActivatedConvolution::forward(const Tensor& x, bool keep_for_backward, backend::Precision precision,
+                                     uint64_t weights_generation) {
+  Tensor y = convolution_.forward(x, backend_kernel(), bias.value, keep_for_backward, precision, weights_generation);
   if (fused(activation_) || activation_ == ActivationKind::linear) return y;
   pre_activation_ = keep_for_backward && activation_backward_needs_input(activation_) ? y.clone() : Tensor();
   activate(activation_, y);
@@ -55,30 +56,40 @@ bool ActivatedConvolution::fuses_activation() const {
   return activation_ == ActivationKind::linear || inference_function(activation_).has_value();
 }
 
+void ActivatedConvolution::fold(const Tensor& channel_scale, const Tensor& channel_shift) {
+  // k' = k * scale[o], b' = b * scale[o] + shift[o]: output channels are the kernel's last axis.
+  const int64_t channels = channel_scale.size();
+  if (backend_kernel_shape_.back() != channels || channel_shift.size() != channels)
+    throw Error(layer_ + ": " + std::to_string(channels) + " channel factors for " +
+                std::to_string(backend_kernel_shape_.back()) + " output channels");
+  folded_kernel_ = backend_kernel().clone();
+  float* k = folded_kernel_.data();
+  for (int64_t row = 0; row < folded_kernel_.size() / channels; ++row, k += channels)
+    for (int64_t o = 0; o < channels; ++o) k[o] *= channel_scale[o];
+  folded_bias_ = Tensor({channels});
+  for (int64_t o = 0; o < channels; ++o)
+    folded_bias_[o] = (use_bias_ ? bias.value[o] : 0.0f) * channel_scale[o] + channel_shift[o];
+}
+
 Tensor ActivatedConvolution::infer(const Tensor& x, const Tensor& channel_scale, const Tensor& channel_shift,
-                                   const std::vector<backend::PostOp>& post_ops, const Tensor& residual) {
+                                   const std::vector<backend::PostOp>& post_ops, const Tensor& residual,
+                                   backend::Precision precision, uint64_t weights_generation) {
   if (!fuses_activation()) throw Error(layer_ + ": its activation cannot run inside the convolution");
   if (!channel_scale.empty() && activation_ != ActivationKind::linear)
     throw Error(layer_ + ": a normalization cannot be folded in after the activation");
   Tensor kernel_now = backend_kernel(), bias_now = bias.value;
   if (!channel_scale.empty()) {
-    // k' = k * scale[o], b' = b * scale[o] + shift[o]: output channels are the kernel's last axis.
-    const int64_t channels = channel_scale.size();
-    if (backend_kernel_shape_.back() != channels || channel_shift.size() != channels)
-      throw Error(layer_ + ": " + std::to_string(channels) + " channel factors for " +
-                  std::to_string(backend_kernel_shape_.back()) + " output channels");
-    kernel_now = kernel_now.clone();
-    float* k = kernel_now.data();
-    for (int64_t row = 0; row < kernel_now.size() / channels; ++row, k += channels)
-      for (int64_t o = 0; o < channels; ++o) k[o] *= channel_scale[o];
-    bias_now = Tensor({channels});
-    for (int64_t o = 0; o < channels; ++o)
-      bias_now[o] = (use_bias_ ? bias.value[o] : 0.0f) * channel_scale[o] + channel_shift[o];
+    if (weights_generation == 0 || weights_generation != folded_generation_) fold(channel_scale, channel_shift);
+    kernel_now = folded_kernel_;
+    bias_now = folded_bias_;
+    folded_generation_ = weights_generation;
+    if (weights_generation == 0) folded_kernel_ = folded_bias_ = Tensor();  // the weights may change: keep nothing
   }
   std::vector<backend::PostOp> ops;
   if (activation_ != ActivationKind::linear) ops.push_back({backend::PostOp::eltwise, *inference_function(activation_)});
   ops.insert(ops.end(), post_ops.begin(), post_ops.end());
-  return convolution_.forward_inference(x, kernel_now, bias_now, ops, residual.empty() ? Tensor() : residual.clone());
+  return convolution_.forward_inference(x, kernel_now, bias_now, ops, residual.empty() ? Tensor() : residual.clone(),
+                                        precision, weights_generation);
 }
 
 Tensor ActivatedConvolution::backward(const Tensor& output_gradient, bool trainable, bool need_input_gradient) {

@@ -11,6 +11,11 @@
 
 namespace bottleneck::detail {
 
+// The precision a layer under `policy` multiplies in.
+inline backend::Precision precision_of(const DTypePolicy& policy) {
+  return policy.computes_in_bfloat16() ? backend::Precision::bfloat16 : backend::Precision::float32;
+}
+
 class ActivatedConvolution {
 public:
   // Throws an Error naming `layer` for an unknown activation.
@@ -22,13 +27,16 @@ public:
   // out): a depthwise kernel (kh, kw, in, dm) is read as (kh, kw, 1, in * dm).
   void build(const Shape& kernel_shape, const Shape& backend_kernel_shape, Rng& rng);
 
-  Tensor forward(const Tensor& x, bool keep_for_backward);
+  // `weights_generation`: the layer's constant_weights_generation (0: the weights may have
+  // changed since the last call).
+  Tensor forward(const Tensor& x, bool keep_for_backward, backend::Precision precision, uint64_t weights_generation);
   // Inference with the layers that follow folded in: the result scaled and shifted per output
   // channel (a BatchNormalization's inference affine; empty tensors: none), then this layer's
   // own activation, then `post_ops`; a sum among them adds a copy of `residual`.
   // Needs fuses_activation(); throws otherwise.
   Tensor infer(const Tensor& x, const Tensor& channel_scale, const Tensor& channel_shift,
-               const std::vector<backend::PostOp>& post_ops, const Tensor& residual);
+               const std::vector<backend::PostOp>& post_ops, const Tensor& residual, backend::Precision precision,
+               uint64_t weights_generation);
   // Whether infer() runs this layer's activation inside the primitive (linear counts).
   bool fuses_activation() const;
   ActivationKind activation() const { return activation_; }
@@ -44,12 +52,19 @@ public:
 
 private:
   Tensor backend_kernel() const;
+  // Sets folded_kernel_ and folded_bias_: this layer's kernel and bias scaled and shifted per
+  // output channel.
+  void fold(const Tensor& channel_scale, const Tensor& channel_shift);
 
   ActivationKind activation_;
   bool use_bias_;
   std::string layer_;
   Shape backend_kernel_shape_;
   backend::Convolution convolution_;
+  // The kernel and bias with a normalization folded in, kept while the weights are held
+  // constant (under folded_generation_, nonzero).
+  Tensor folded_kernel_, folded_bias_;
+  uint64_t folded_generation_ = 0;
   Tensor output_;          // after an unfused activation, for its backward
   Tensor pre_activation_;  // before it, for the activations whose derivative needs it (swish, gelu)
 };

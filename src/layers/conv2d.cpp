@@ -45,7 +45,8 @@ void Conv2DLayer::build(const std::vector<Shape>& in, Rng& rng) {
 }
 
 Tensor Conv2DLayer::forward(const std::vector<Tensor>& inputs, bool /*training*/) {
-  return convolution_->forward(inputs.at(0), backward_follows);
+  return convolution_->forward(inputs.at(0), backward_follows, detail::precision_of(dtype_policy()),
+                               constant_weights_generation);
 }
 
 std::vector<Tensor> Conv2DLayer::backward(const Tensor& output_gradient, bool need_input_gradients) {

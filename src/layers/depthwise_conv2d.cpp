@@ -46,7 +46,7 @@ Tensor DepthwiseConv2DLayer::forward(const std::vector<Tensor>& inputs, bool /*t
   if (x.rank() != 4 || x.dim(3) != kernel[2])
     throw Error("DepthwiseConv2D '" + name() + "' was built for " + std::to_string(kernel[2]) + " channels, called on " +
                 shape_to_string(x.shape()));
-  return convolution_->forward(x, backward_follows);
+  return convolution_->forward(x, backward_follows, detail::precision_of(dtype_policy()), constant_weights_generation);
 }
 
 std::vector<Tensor> DepthwiseConv2DLayer::backward(const Tensor& output_gradient, bool need_input_gradients) {

@@ -61,6 +61,12 @@ std::vector<Tensor> SeparableConv2DLayer::backward(const Tensor& output_gradient
   return depthwise_.backward(middle_gradient, need_input_gradients);
 }
 
+void SeparableConv2DLayer::set_dtype_policy(const DTypePolicy& policy) {
+  Layer::set_dtype_policy(policy);
+  depthwise_.set_dtype_policy(policy);
+  pointwise_.set_dtype_policy(policy);
+}
+
 std::vector<Parameter*> SeparableConv2DLayer::parameters() {
   std::vector<Parameter*> all = depthwise_.parameters();
   for (Parameter* p : pointwise_.parameters()) all.push_back(p);

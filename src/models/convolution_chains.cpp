@@ -53,7 +53,10 @@ std::map<int, ConvolutionChain> plan_convolution_chains(const std::vector<GraphN
   for (size_t first = 0; first < nodes.size(); ++first) {
     ActivatedConvolution* convolution = convolution_of(nodes[first].layer);
     if (!convolution || !nodes[first].inference || !convolution->fuses_activation()) continue;
-    ConvolutionChain chain{.convolution_node = static_cast<int>(first), .convolution = convolution};
+    ConvolutionChain chain{.convolution_node = static_cast<int>(first),
+                           .convolution = convolution,
+                           .precision = precision_of(nodes[first].layer->dtype_policy()),
+                           .constant_weights_generation = nodes[first].constant_weights_generation};
     bool activated = convolution->activation() != ActivationKind::linear;
     for (int at = static_cast<int>(first), next; (next = reader[at]) >= 0 && nodes[next].inference && !claimed[next];
          at = next) {
@@ -85,7 +88,8 @@ std::map<int, ConvolutionChain> plan_convolution_chains(const std::vector<GraphN
 Tensor run_convolution_chain(const ConvolutionChain& chain, const Tensor& x, const Tensor& residual) {
   Tensor scale, shift;
   if (chain.normalization) chain.normalization->inference_affine(scale, shift);
-  return chain.convolution->infer(x, scale, shift, chain.post_ops, residual);
+  return chain.convolution->infer(x, scale, shift, chain.post_ops, residual, chain.precision,
+                                  chain.constant_weights_generation);
 }
 
 }  // namespace bottleneck::detail

@@ -25,6 +25,7 @@ struct GraphNode {
   const Shape* shape;              // output shape without the batch axis
   int consumers;                   // later nodes (or the model's output) reading this one
   bool inference;                  // runs in inference mode, with no backward pass after it
+  uint64_t constant_weights_generation = 0;  // the layer's (see Layer)
 };
 
 struct ConvolutionChain {
@@ -32,6 +33,8 @@ struct ConvolutionChain {
   std::vector<int> absorbed;  // the later nodes the chain computes too, in order; the last is its output
   int residual_node = -1;     // the node whose output an absorbed Add sums in, or -1
   ActivatedConvolution* convolution = nullptr;
+  backend::Precision precision = backend::Precision::float32;  // the convolution layer's policy
+  uint64_t constant_weights_generation = 0;                    // the convolution layer's
   const BatchNormalizationLayer* normalization = nullptr;  // folded into the kernel, or null
   std::vector<backend::PostOp> post_ops;                   // after the convolution's own activation
 };

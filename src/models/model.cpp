@@ -2,6 +2,7 @@
 #include "bottleneck/models/model.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
 #include <map>
 #include <set>
@@ -115,6 +116,12 @@ std::vector<LayerPtr> Model::layers() const {
   return result;
 }
 
+void Model::set_dtype_policy(const DTypePolicy& policy) {
+  Layer::set_dtype_policy(policy);
+  for (const Node& node : nodes_)
+    if (node.layer.get() != this) node.layer->set_dtype_policy(policy);
+}
+
 LayerPtr Model::get_layer(const std::string& name) const {
   for (const Node& node : nodes_)
     if (node.layer->name() == name) return node.layer;
@@ -195,16 +202,28 @@ std::vector<Tensor> Model::backward(const Tensor& output_gradient, bool need_inp
   return {run_backward(output_gradient, need_input_gradients)};
 }
 
+void Model::hold_weights_constant(bool held) {
+  // Every hold gets a number never used before, so nothing derived under an earlier one
+  // (before the weights last changed) is taken for current.
+  static std::atomic<uint64_t> last_generation{0};
+  if (held && constant_weights_holds_++ == 0) held_generation_ = ++last_generation;
+  if (!held && constant_weights_holds_ > 0 && --constant_weights_holds_ == 0) held_generation_ = 0;
+}
+
 Tensor Model::run_forward(const Tensor& x, bool training, bool backward) {
   if (!has_graph()) throw Error("model " + name() + " has no layers yet");
   const size_t count = nodes_.size();
+  // Held by this model, or by a model this one is a layer of.
+  const uint64_t generation = held_generation_ ? held_generation_ : constant_weights_generation;
   std::vector<detail::GraphNode> graph;
   graph.reserve(count);
   for (Node& node : nodes_) {
     node.layer->backward_follows = backward && node.backward_needed;
     node.layer->batch_share = batch_share;
+    node.layer->constant_weights_generation = node.layer->backward_follows ? 0 : generation;
     graph.push_back({node.layer.get(), &node.inputs, &node.shape, node.consumers,
-                     !node.training.value_or(training) && !node.layer->backward_follows});
+                     !node.training.value_or(training) && !node.layer->backward_follows,
+                     node.layer->constant_weights_generation});
   }
   // Convolutions with what follows them run as one primitive, at their chain's last node.
   const std::map<int, detail::ConvolutionChain> chains = detail::plan_convolution_chains(graph);

@@ -220,6 +220,7 @@ Tensor Trainer::predict(const Samples& x, int batch_size, int verbose) {
   Tensor result = Tensor::uninitialized(out_shape);
   const int64_t row = shape_size(output_shape());
   detail::ProgressBar progress(x.rows(), verbose);
+  ConstantWeights constant(*this);
   for (int64_t begin = 0; begin < x.rows(); begin += batch_size) {
     throw_if_interrupted();
     const int64_t end = std::min<int64_t>(begin + batch_size, x.rows());

@@ -159,6 +159,7 @@ ExtractionResult predict_to_npy(Model& model, const DirectoryIterator& images, c
   // in rank order and every step ends at a point the records can name.
   BatchPrefetcher prefetcher(images, options.workers > 0 ? options.workers : default_prefetch_workers(), 2,
                              checkpoint.batches_done + job.rank(), job.size());
+  Model::ConstantWeights constant(model);  // kernels folded and reordered once for the run
   try {
     while (batches_done < images.len()) {
       std::optional<LoadedBatch> batch;

@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bottleneck/mixed_precision.hpp"
 #include "bottleneck/tensor.hpp"
 
 namespace bottleneck {
@@ -52,6 +53,11 @@ public:
   void set_name(std::string name) { name_ = std::move(name); }
   bool trainable = true;
 
+  // Keras' layer.dtype_policy: the global policy when the layer was made, until set. A model
+  // sets it on all its layers.
+  const DTypePolicy& dtype_policy() const { return dtype_policy_; }
+  virtual void set_dtype_policy(const DTypePolicy& policy) { dtype_policy_ = policy; }
+
   // Shapes here exclude the batch axis, as Keras' input_shape does.
   virtual Shape compute_output_shape(const std::vector<Shape>& input_shapes) const = 0;
   // Keras' build(): creates the weights for these input shapes, initialised from `rng`. The
@@ -85,10 +91,15 @@ protected:
   // draws them for the whole batch and keeps its share's, so that a seed gives the same run
   // at any process count.
   BatchShare batch_share;
+  // Set by Model before each forward too: nonzero while the weights are held constant
+  // (Trainer::ConstantWeights), a number new for each hold, so what a layer derives from its
+  // weights can be kept across batches under the number it was derived in.
+  uint64_t constant_weights_generation = 0;
 
 private:
   friend class Model;
   std::string name_;
+  DTypePolicy dtype_policy_ = mixed_precision::global_policy();
 };
 
 using LayerPtr = std::shared_ptr<Layer>;

@@ -32,6 +32,7 @@ public:
   Tensor forward(const std::vector<Tensor>& inputs, bool training) override;
   std::vector<Tensor> backward(const Tensor& output_gradient, bool need_input_gradients) override;
   std::vector<Parameter*> parameters() override;
+  void set_dtype_policy(const DTypePolicy& policy) override;  // its two halves' too
   nlohmann::json get_config() const override;
   static LayerPtr from_config(const nlohmann::json& config);
 

@@ -48,6 +48,8 @@ public:
   Tensor forward(const std::vector<Tensor>& inputs, bool training) override;
   std::vector<Tensor> backward(const Tensor& output_gradient, bool need_input_gradients) override;
   std::vector<Parameter*> parameters() override;
+  // On the model and every layer in it, nested models' too.
+  void set_dtype_policy(const DTypePolicy& policy) override;
   // model.summary() as Keras 2.2 prints it.
   std::string summary() const;
 
@@ -92,6 +94,7 @@ private:
   std::vector<Parameter*> trainable_parameters() const override;
   void prepare_training_step() override;
   void set_batch_share(BatchShare share) override { batch_share = share; }
+  void hold_weights_constant(bool held) override;
 
   // Sets Node::backward_needed from the layers' trainable flags, the input node's from
   // `input_needs_gradient`; returns whether any node needs a backward pass.
@@ -104,6 +107,8 @@ private:
   Rng rng_;
   SymbolicTensor input_, output_;
   std::vector<Node> nodes_;  // in layers() order, the input first, the output last
+  int constant_weights_holds_ = 0;
+  uint64_t held_generation_ = 0;  // this model's own hold's number while constant_weights_holds_ > 0
 };
 
 }  // namespace bottleneck

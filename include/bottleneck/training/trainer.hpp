@@ -79,6 +79,21 @@ public:
 
   bool stop_training = false;  // callbacks set it to end fit() after the current epoch
 
+  // While one lives, the holder promises the weights do not change (no fit, no set_weights,
+  // no writes into a Parameter), so layers keep what they derive from them (a
+  // BatchNormalization folded into a kernel, kernels in the CPU's layout and precision)
+  // from batch to batch. predict() holds one over its batches; bulk extraction over its run.
+  class ConstantWeights {
+  public:
+    explicit ConstantWeights(Trainer& model) : model_(model) { model_.hold_weights_constant(true); }
+    ~ConstantWeights() { model_.hold_weights_constant(false); }
+    ConstantWeights(const ConstantWeights&) = delete;
+    ConstantWeights& operator=(const ConstantWeights&) = delete;
+
+  private:
+    Trainer& model_;
+  };
+
   // What callbacks use (EarlyStopping, ModelCheckpoint); the model provides them.
   virtual Shape output_shape() const = 0;  // without the batch axis
   virtual std::vector<Tensor> get_weights() const = 0;
@@ -98,6 +113,8 @@ protected:
   virtual void prepare_training_step() = 0;
   // The rows of the batch the next training forwards see (a process's share of it).
   virtual void set_batch_share(BatchShare share) = 0;
+  // ConstantWeights' begin (true) and end (false); holds nest.
+  virtual void hold_weights_constant(bool held) = 0;
 
 private:
   std::vector<double> batch_figures(const Tensor& y, const Tensor& prediction) const;
