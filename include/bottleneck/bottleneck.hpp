@@ -10,6 +10,7 @@
 #include "bottleneck/model.hpp"
 #include "bottleneck/npy.hpp"
 #include "bottleneck/preprocessing.hpp"
+#include "bottleneck/stage_times.hpp"
 #include "bottleneck/tensor.hpp"
 #include "bottleneck/training/data_adapters/directory_batches.hpp"
 #include "bottleneck/transfer/feature_extraction.hpp"

@@ -4,6 +4,8 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <optional>
@@ -22,6 +24,7 @@
 #include "bottleneck/npy.hpp"
 #include "bottleneck/preprocessing.hpp"
 #include "bottleneck/progress.hpp"
+#include "bottleneck/stage_times.hpp"
 #include "bottleneck/transfer/feature_extraction.hpp"
 #include "cli/command.hpp"
 #include "cli/dtype_policy_option.hpp"
@@ -44,6 +47,7 @@ struct ExtractSettings {
   std::string on_error = "skip";
   bool resume = false;
   bool quiet = false;
+  bool timings = false;
 };
 
 struct ExtractedRows {
@@ -197,7 +201,20 @@ ExtractedRows extract_directory(const ExtractSettings& s, Model& model, const Re
   return rows;
 }
 
+// One line on stderr: the wall time of the run and of building the network, then the seconds
+// each pipeline stage took, summed over the threads that ran it.
+void print_timings(double wall_seconds, double model_seconds) {
+  const StageTimes t = stage_times();
+  std::fprintf(stderr,
+               "time: %.2f s in all, %.2f s building the network; forward %.2f s and write %.2f s on the main "
+               "thread; decode %.2f s, resize %.2f s and preprocess %.2f s on the decoding threads\n",
+               wall_seconds, model_seconds, t.seconds(Stage::forward), t.seconds(Stage::write),
+               t.seconds(Stage::decode), t.seconds(Stage::resize), t.seconds(Stage::preprocess));
+}
+
 void run_extract(const ExtractSettings& s) {
+  const auto started = std::chrono::steady_clock::now();
+  double model_seconds = 0.0;
   // Under an MPI launcher every process checks the arguments, loads the network and computes
   // its share; the root alone locks, stages and publishes the outputs.
   distributed::Communicator& job = distributed::world();
@@ -214,7 +231,9 @@ void run_extract(const ExtractSettings& s) {
     if (!is_utf8(s.input)) throw Error("cannot use " + escape_name(s.input) + " as input: its path is not valid UTF-8");
     check_output_outside_input(s);
     if (s.threads) omp_set_num_threads(capped_thread_count(s.threads, "--threads"));
+    const auto loading = std::chrono::steady_clock::now();
     base.emplace(load_base_network(s.model));
+    model_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - loading).count();
 
     if (!job.is_root()) return;
     std::error_code ec;
@@ -257,6 +276,8 @@ void run_extract(const ExtractSettings& s) {
     std::printf("input %s -> features %s in %s\n", shape_to_string(in).c_str(),
                 shape_to_string(rows.feature_shape).c_str(), (fs::path(s.output_dir) / "features.npy").c_str());
   }
+  if (s.timings && job.is_root())
+    print_timings(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(), model_seconds);
 }
 
 void setup_extract(CLI::App& app) {
@@ -276,6 +297,8 @@ void setup_extract(CLI::App& app) {
   cmd->add_flag("--resume", settings->resume,
                 "continue the interrupted (Ctrl-C'd or killed) run into the same output folder");
   cmd->add_flag("-q,--quiet", settings->quiet, "no progress output");
+  cmd->add_flag("--timings", settings->timings,
+                "at the end, where the time went: building the network, forward, write, decode, resize, preprocess");
   cmd->callback([settings] { run_extract(*settings); });
 }
 

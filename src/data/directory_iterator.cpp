@@ -6,6 +6,7 @@
 
 #include "bottleneck/data/directory_iterator.hpp"
 #include "bottleneck/error.hpp"
+#include "bottleneck/stage_times.hpp"
 
 namespace bottleneck {
 
@@ -123,6 +124,7 @@ Tensor DirectoryIterator::load_sample(int64_t index) const { return load_sample(
 
 Tensor DirectoryIterator::load_sample(int64_t index, int64_t epoch) const {
   const Image image = load_img(filepath(index).string(), options_.target_size, options_.interpolation);
+  StageTimer timer(Stage::preprocess);
   Tensor x = img_to_array(image);
   if (x.shape() != Shape{options_.target_size.height, options_.target_size.width, 3})
     throw Error("load_img gave " + shape_to_string(x.shape()) + " for " + filepath(index).string());

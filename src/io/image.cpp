@@ -13,6 +13,7 @@
 #include <cstring>
 
 #include "bottleneck/error.hpp"
+#include "bottleneck/stage_times.hpp"
 #include "io/image_decode.hpp"
 
 namespace bottleneck {
@@ -133,8 +134,12 @@ Image decode_image(const std::string& path) {
 }
 
 Image load_img(const std::string& path, std::optional<TargetSize> target_size, Interpolation interpolation) {
-  Image image = decode_image(path);
+  Image image = [&] {
+    StageTimer timer(Stage::decode);
+    return decode_image(path);
+  }();
   if (!target_size || (target_size->width == image.width && target_size->height == image.height)) return image;
+  StageTimer timer(Stage::resize);
   return resize(image, target_size->width, target_size->height, interpolation);
 }
 

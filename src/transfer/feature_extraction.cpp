@@ -13,6 +13,7 @@
 #include "bottleneck/interrupt.hpp"
 #include "bottleneck/layers/global_pooling2d.hpp"
 #include "bottleneck/npy.hpp"
+#include "bottleneck/stage_times.hpp"
 #include "data/skipped_files_log.hpp"
 
 namespace bottleneck {
@@ -171,9 +172,13 @@ ExtractionResult predict_to_npy(Model& model, const DirectoryIterator& images, c
         if (options.on_error == OnError::fail && !batch->skipped.empty())
           throw Error("cannot read " + images.filepath(batch->skipped.front().index).string() + ": " +
                       batch->skipped.front().error);
+        StageTimer timer(Stage::forward);
         if (!batch->file_indices.empty()) y = model.predict(batch->x, static_cast<int>(batch->x.dim(0)));
       });
-      features.write_rows(y.data(), batch && !batch->file_indices.empty() ? y.dim(0) : 0);
+      {
+        StageTimer timer(Stage::write);
+        features.write_rows(y.data(), batch && !batch->file_indices.empty() ? y.dim(0) : 0);
+      }
       std::vector<SkippedFile> skipped;
       for (const std::string& lines : job.all_gather(SkippedFilesLog::lines_of(batch ? batch->skipped : skipped))) {
         const std::vector<SkippedFile> files = SkippedFilesLog::files_of(lines);
