@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <fstream>
+#include <regex>
 
 #include <nlohmann/json.hpp>
 
@@ -104,6 +105,25 @@ TEST(CliExtract, FolderRowsStayAlignedWhenFilesAreSkipped) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   Tensor alone = load_npy((single / "features.npy").string());
   for (int64_t i = 0; i < 512; ++i) ASSERT_NEAR(alone[i], features[2 * 512 + i], 1e-5f);
+}
+
+TEST(CliExtract, TimingsSayWhereTheTimeWent) {
+  BOTTLENECK_REQUIRE_SHARED();
+  auto root = make_tree("extract-timings");
+  auto out = scratch_dir("extract-timings-out");
+  auto r = run_cli({"extract", root.string(), "-o", out.string(), "--model", "squeezenet", "--weights", "random",
+                    "--target-size", "64x64", "--quiet", "--timings"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::smatch m;
+  ASSERT_TRUE(std::regex_match(r.err, m,
+                               std::regex(R"(time: ([0-9.]+) s in all, ([0-9.]+) s building the network; forward )"
+                                          R"(([0-9.]+) s and write ([0-9.]+) s on the main thread; decode ([0-9.]+) s, )"
+                                          R"(resize ([0-9.]+) s and preprocess ([0-9.]+) s on the decoding threads\n)")))
+      << r.err;
+  const double all = std::stod(m[1]), network = std::stod(m[2]), forward = std::stod(m[3]);
+  EXPECT_GT(forward, 0.0);
+  EXPECT_GT(std::stod(m[5]) + std::stod(m[6]), 0.0) << "four images were decoded and resized";
+  EXPECT_LE(network + forward + std::stod(m[4]), all + 0.01) << "the main thread's stages lie within the run";
 }
 
 TEST(CliExtract, OnErrorFailLeavesNoOutputs) {

@@ -206,8 +206,8 @@ ExtractedRows extract_directory(const ExtractSettings& s, Model& model, const Re
 void print_timings(double wall_seconds, double model_seconds) {
   const StageTimes t = stage_times();
   std::fprintf(stderr,
-               "time: %.2f s in all, %.2f s building the network; forward %.2f s and write %.2f s on the main "
-               "thread; decode %.2f s, resize %.2f s and preprocess %.2f s on the decoding threads\n",
+               "time: %.3f s in all, %.3f s building the network; forward %.3f s and write %.3f s on the main "
+               "thread; decode %.3f s, resize %.3f s and preprocess %.3f s on the decoding threads\n",
                wall_seconds, model_seconds, t.seconds(Stage::forward), t.seconds(Stage::write),
                t.seconds(Stage::decode), t.seconds(Stage::resize), t.seconds(Stage::preprocess));
 }
