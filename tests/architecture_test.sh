@@ -16,10 +16,10 @@ part_of() {
   path=${path#bottleneck/}
   case "$path" in
     */*) echo "${path%%/*}" ;;
-    tensor.hpp | error.hpp | interrupt.hpp | atomic_file.hpp | progress.hpp | folder_lock.hpp) echo core ;;
+    tensor.hpp | error.hpp | interrupt.hpp | atomic_file.hpp | progress.hpp | folder_lock.hpp | stage_times.hpp) echo core ;;
     image.hpp | npy.hpp | preprocessing.hpp | weights_file.hpp | file_hash.hpp | escaped_names.hpp) echo io ;;
     data.hpp) echo data ;;
-    layers.hpp) echo layers ;;
+    layers.hpp | mixed_precision.hpp) echo layers ;;
     saving.hpp) echo saving ;;
     applications.hpp) echo applications ;;
     bottleneck.hpp | model.hpp) echo umbrella ;;  # one include for users, across parts
