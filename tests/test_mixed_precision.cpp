@@ -119,6 +119,24 @@ TEST(MixedBfloat16, ConvolutionsComputeInBfloat16WithinOnePercentOfFloat32) {
   EXPECT_EQ(testing::relative_rms_error(model->predict(x), exact), 0.0) << "back to float32";
 }
 
+TEST(MixedBfloat16, ConvolutionsOfFewInputChannelsStayFloat32) {
+  BOTTLENECK_REQUIRE_BFLOAT16();
+  // An image's 3 channels and a depthwise kernel's 1 per group: memory-bound, float32 whatever
+  // the policy; 16 channels and more multiply in bfloat16.
+  for (const int64_t channels : {3, 16}) {
+    auto input = Input({10, 10, channels});
+    Model model(input, DepthwiseConv2D({.padding = "same"})(Conv2D(8, {.padding = "same"})(input)), "few", 4);
+    std::mt19937 random(2);
+    Tensor x({2, 10, 10, channels});
+    randomize(x, random, -1.0f, 1.0f);
+    const Tensor exact = model.predict(x);
+    model.set_dtype_policy(DTypePolicy("mixed_bfloat16"));
+    const double error = testing::relative_rms_error(model.predict(x), exact);
+    if (channels == 3) EXPECT_EQ(error, 0.0) << "3 input channels, then 1 per depthwise group: both float32";
+    else EXPECT_GT(error, 1e-6) << "16 input channels: bfloat16";
+  }
+}
+
 TEST(MixedBfloat16, TrainingStepsFollowFloat32) {
   BOTTLENECK_REQUIRE_BFLOAT16();
   // The same network and batch, one SGD step each way: the weights' changes agree.
