@@ -8,6 +8,7 @@
 #include "bottleneck/layers.hpp"
 #include "bottleneck/model.hpp"
 #include "models/convolution_chains.hpp"
+#include "support.hpp"
 
 namespace bottleneck {
 namespace {
@@ -31,16 +32,17 @@ struct Graph {
     return static_cast<int>(layers.size()) - 1;
   }
 
-  std::map<int, ConvolutionChain> plan() const {
+  std::vector<GraphNode> nodes() const {
     std::vector<int> consumers(layers.size());
     for (const auto& from : inputs)
       for (int i : from) ++consumers[i];
-    ++consumers.back();
-    std::vector<GraphNode> nodes;
+    ++consumers.back();  // the model's output
+    std::vector<GraphNode> result;
     for (size_t i = 0; i < layers.size(); ++i)
-      nodes.push_back({layers[i].get(), &inputs[i], &shapes[i], consumers[i], inference[i]});
-    return detail::plan_convolution_chains(nodes);
+      result.push_back({layers[i].get(), &inputs[i], &shapes[i], consumers[i], inference[i]});
+    return result;
   }
+  std::map<int, ConvolutionChain> plan() const { return detail::plan_convolution_chains(nodes()); }
 };
 
 LayerPtr conv(const std::string& activation = "linear") {
@@ -99,9 +101,17 @@ TEST(ConvolutionChains, StopsWhereAnotherLayerReadsTrainsOrBroadcasts) {
   g.add(BatchNormalization().get(), {d});
 
   const auto chains = g.plan();
-  ASSERT_EQ(chains.size(), 1u);
-  EXPECT_EQ(chains.begin()->second.convolution_node, a);
-  EXPECT_EQ(chains.begin()->second.absorbed, (std::vector<int>{a_bn}));
+  // a absorbs its normalization only; b, c and scale run alone (a convolution alone is a chain
+  // too); d, whose activation oneDNN lacks, is no chain.
+  ASSERT_EQ(chains.size(), 4u);
+  EXPECT_EQ(chains.at(a_bn).convolution_node, a);
+  EXPECT_EQ(chains.at(a_bn).absorbed, (std::vector<int>{a_bn}));
+  for (int alone : {b, c, scale}) {
+    ASSERT_TRUE(chains.count(alone)) << alone;
+    EXPECT_EQ(chains.at(alone).convolution_node, alone);
+    EXPECT_TRUE(chains.at(alone).absorbed.empty());
+  }
+  EXPECT_FALSE(chains.count(d));
 }
 
 TEST(ConvolutionChains, ANormalizationAfterTheActivationIsNotFolded) {
@@ -109,7 +119,38 @@ TEST(ConvolutionChains, ANormalizationAfterTheActivationIsNotFolded) {
   const int x = g.add(Input({8, 8, 6}).node()->layer, {});
   const int a = g.add(conv("relu"), {x});
   g.add(BatchNormalization().get(), {a});
-  EXPECT_TRUE(g.plan().empty());
+  const auto chains = g.plan();
+  ASSERT_EQ(chains.size(), 1u);
+  EXPECT_TRUE(chains.at(a).absorbed.empty()) << "the convolution runs alone";
+  EXPECT_EQ(chains.at(a).normalization, nullptr);
+}
+
+TEST(ConvolutionChains, FeatureMapsStayBfloat16OnlyBetweenItsReaders) {
+  BOTTLENECK_REQUIRE_BFLOAT16();
+  auto conv16 = [] {  // 16 input channels: it multiplies in bfloat16
+    LayerPtr layer = Conv2D(16, {.kernel_h = 1, .kernel_w = 1}).get();
+    layer->set_dtype_policy(DTypePolicy("mixed_bfloat16"));
+    Rng rng(1);
+    layer->build({{8, 8, 16}}, rng);
+    return layer;
+  };
+  Graph g;
+  const Shape shape{8, 8, 16};
+  const int x = g.add(Input(shape).node()->layer, {}, shape);
+  const int a = g.add(conv16(), {x}, shape);                      // read by b alone
+  const int b = g.add(conv16(), {a}, shape);                      // read by the pooling alone
+  const int pool = g.add(MaxPooling2D({.pool_h = 1, .pool_w = 1}).get(), {b}, shape);  // read by c alone
+  const int c = g.add(conv16(), {pool}, shape);                   // read by d and by a Flatten
+  g.add(Flatten().get(), {c}, {8 * 8 * 16});
+  const int d = g.add(conv16(), {c}, shape);                      // the model's output
+  const std::vector<GraphNode> nodes = g.nodes();
+  const std::vector<bool> bfloat16 = detail::bfloat16_outputs(nodes, detail::plan_convolution_chains(nodes));
+  EXPECT_TRUE(bfloat16[a]);
+  EXPECT_TRUE(bfloat16[b]) << "a pooling read by a bfloat16 convolution takes bfloat16";
+  EXPECT_TRUE(bfloat16[pool]);
+  EXPECT_FALSE(bfloat16[c]) << "Flatten reads float32";
+  EXPECT_FALSE(bfloat16[d]) << "the model's output is float32";
+  EXPECT_FALSE(bfloat16[x]);
 }
 
 void randomize(Tensor& t, std::mt19937& random, float low, float high) {

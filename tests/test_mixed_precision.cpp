@@ -119,6 +119,30 @@ TEST(MixedBfloat16, ConvolutionsComputeInBfloat16WithinOnePercentOfFloat32) {
   EXPECT_EQ(testing::relative_rms_error(model->predict(x), exact), 0.0) << "back to float32";
 }
 
+TEST(MixedBfloat16, FeatureMapsBetweenConvolutionsPoolingsAndResidualsStayWithinOnePercent) {
+  BOTTLENECK_REQUIRE_BFLOAT16();
+  // Feature maps stay bfloat16 from convolution to convolution, through a pooling and into a
+  // residual sum; what Flatten and the model's output read is float32.
+  auto input = Input({12, 12, 16});
+  SymbolicTensor a = Conv2D(32, {.padding = "same", .activation = "relu"})(input);
+  SymbolicTensor pooled = MaxPooling2D()(Conv2D(32, {.padding = "same", .activation = "relu"})(a));
+  SymbolicTensor block = ReLU()(Add()({Conv2D(32, {.padding = "same"})(pooled), pooled}));
+  SymbolicTensor head = Dense(4)(Flatten()(block));
+  Model model(input, head, "residual", 8);
+  const Tensor x = [] {
+    std::mt19937 random(3);
+    Tensor t({2, 12, 12, 16});
+    randomize(t, random, -1.0f, 1.0f);
+    return t;
+  }();
+  const Tensor exact = model.predict(x);
+  model.set_dtype_policy(DTypePolicy("mixed_bfloat16"));
+  const double error = testing::relative_rms_error(model.predict(x), exact);
+  RecordProperty("relative_rms_error", std::to_string(error));
+  EXPECT_LT(error, 1e-2);
+  EXPECT_GT(error, 1e-6);
+}
+
 TEST(MixedBfloat16, ConvolutionsOfFewInputChannelsStayFloat32) {
   BOTTLENECK_REQUIRE_BFLOAT16();
   // An image's 3 channels and a depthwise kernel's 1 per group: memory-bound, float32 whatever

@@ -67,13 +67,16 @@ Convolution::~Convolution() = default;
 Convolution::Convolution(Convolution&&) noexcept = default;
 
 Convolution::Plan& Convolution::plan_for(const Shape& x, const Shape& k, bool has_bias, bool training,
-                                         const std::vector<PostOp>& post_ops, Precision precision) {
-  // The key: shapes, bias, mode, precision and each post-op (kind, algorithm, alpha and beta's bits).
+                                         const std::vector<PostOp>& post_ops, Precision precision,
+                                         bool bfloat16_output) {
+  // The key: shapes, bias, mode, precision, output type and each post-op (kind, algorithm,
+  // alpha and beta's bits).
   Shape key = x;
   key.insert(key.end(), k.begin(), k.end());
   key.push_back(has_bias);
   key.push_back(training);
   key.push_back(static_cast<int64_t>(precision));
+  key.push_back(bfloat16_output);
   for (const PostOp& op : post_ops)
     key.insert(key.end(), {op.kind, static_cast<int64_t>(op.function.algorithm), std::bit_cast<int32_t>(op.function.alpha),
                            std::bit_cast<int32_t>(op.function.beta)});
@@ -87,15 +90,13 @@ Convolution::Plan& Convolution::plan_for(const Shape& x, const Shape& k, bool ha
   auto plan = std::make_unique<Plan>();
   plan->output_shape = {x[0], p.out_h, p.out_w, k[3]};
   plan->precision = precision;
-  // Few input channels per group (an image's 3, a depthwise kernel's 1) make a convolution
-  // memory-bound: bfloat16 would only add the conversions (and error), so it stays float32.
-  plan->product_type = precision == Precision::bfloat16 && k[2] >= 16 ? dt::bf16 : dt::f32;
+  plan->product_type = convolution_precision(precision, k[2]) == Precision::bfloat16 ? dt::bf16 : dt::f32;
   plan->strides = {geometry_.stride_h, geometry_.stride_w};
   plan->dilates = {geometry_.dilation_h - 1, geometry_.dilation_w - 1};  // oneDNN counts from 0
   plan->pad_l = {p.pad_top, p.pad_left};
   plan->pad_r = {p.pad_bottom, p.pad_right};
   plan->src_desc = nhwc_desc(x, plan->product_type);
-  plan->dst_desc = nhwc_desc(plan->output_shape);
+  plan->dst_desc = nhwc_desc(plan->output_shape, bfloat16_output ? dt::bf16 : dt::f32);
   plan->kernel_user_desc = kernel_desc(k, x[3], tag::undef);
   memory::desc kernel_any = kernel_desc(k, x[3], tag::any, plan->product_type);
   plan->bias_desc = has_bias ? memory::desc({k[3]}, dt::f32, tag::x) : memory::desc();
@@ -139,40 +140,33 @@ Tensor Convolution::forward(const Tensor& x, const Tensor& kernel, const Tensor&
                             Precision precision, uint64_t kernel_generation) {
   Plan& plan = plan_for(x.shape(), kernel.shape(), !bias.empty(), true,
                         fused_relu_ ? fused_relu_only : std::vector<PostOp>{}, precision);
-  Tensor y = Tensor::uninitialized(plan.output_shape);
-  run(plan, x, kernel, bias, y, training ? 0 : kernel_generation);
+  FeatureMap y = FeatureMap::uninitialized(plan.output_shape, false);
+  run(plan, FeatureMap(x), kernel, bias, y, training ? 0 : kernel_generation);
   if (training) {
     saved_input_ = x;
-    saved_output_ = y;
+    saved_output_ = y.storage;
     saved_plan_ = &plan;
   }
-  return y;
+  return y.storage;
 }
 
-Tensor Convolution::forward_inference(const Tensor& x, const Tensor& kernel, const Tensor& bias,
-                                      const std::vector<PostOp>& post_ops, Tensor accumulator, Precision precision,
-                                      uint64_t kernel_generation) {
-  Plan& plan = plan_for(x.shape(), kernel.shape(), !bias.empty(), false, post_ops, precision);
+FeatureMap Convolution::forward_inference(const FeatureMap& x, const Tensor& kernel, const Tensor& bias,
+                                          const std::vector<PostOp>& post_ops, FeatureMap accumulator,
+                                          Precision precision, uint64_t kernel_generation, bool bfloat16_output) {
+  Plan& plan = plan_for(x.shape, kernel.shape(), !bias.empty(), false, post_ops, precision, bfloat16_output);
   const bool sums = std::any_of(post_ops.begin(), post_ops.end(), [](const PostOp& op) { return op.kind == PostOp::sum; });
-  if (sums && accumulator.shape() != plan.output_shape)
-    throw Error("Conv2D: the summed tensor " + shape_to_string(accumulator.shape()) + " differs from the output " +
+  if (sums && (accumulator.shape != plan.output_shape || accumulator.bfloat16 != bfloat16_output))
+    throw Error("Conv2D: the summed tensor " + shape_to_string(accumulator.shape) + " differs from the output " +
                 shape_to_string(plan.output_shape));
-  Tensor y = sums ? accumulator : Tensor::uninitialized(plan.output_shape);
+  FeatureMap y = sums ? accumulator : FeatureMap::uninitialized(plan.output_shape, bfloat16_output);
   run(plan, x, kernel, bias, y, kernel_generation);
   return y;
 }
 
-namespace {
-// The tensor as the plan multiplies it: itself, or a bfloat16 copy held by `storage`.
-memory product_input(const Tensor& x, dt product_type, Tensor& storage) {
-  return product_type == dt::bf16 ? nhwc_bfloat16_copy(x, storage) : nhwc_memory(x);
-}
-}  // namespace
-
-void Convolution::run(Plan& plan, const Tensor& x, const Tensor& kernel, const Tensor& bias, Tensor& y,
+void Convolution::run(Plan& plan, const FeatureMap& x, const Tensor& kernel, const Tensor& bias, FeatureMap& y,
                       uint64_t kernel_generation) {
-  Tensor src_storage;
-  memory src = product_input(x, plan.product_type, src_storage), dst = nhwc_memory(y);
+  const FeatureMap product_input = x.as(plan.product_type == dt::bf16);
+  memory src = product_input.memory(), dst = y.memory();
   const memory::desc& wanted = plan.forward_pd.weights_desc();
   const bool reusable = kernel_generation != 0 && kernel_generation == forward_kernel_generation_ && forward_kernel_ &&
                         forward_kernel_->get_desc() == wanted;
@@ -204,8 +198,8 @@ Tensor Convolution::backward(const Tensor& output_gradient, const Tensor& kernel
 #pragma omp parallel for
     for (int64_t i = 0; i < n; ++i) d[i] = y[i] > 0.0f ? g[i] : 0.0f;
   }
-  Tensor diff_dst_storage;
-  memory diff_dst = product_input(grad, plan.product_type, diff_dst_storage);
+  const FeatureMap product_gradient = FeatureMap(grad).as(plan.product_type == dt::bf16);
+  memory diff_dst = product_gradient.memory();
   const Shape& k = kernel.shape();
   // Gradients of the weights are float32 whatever the product type.
   memory::desc kernel_any = kernel_desc(k, saved_input_.dim(3), tag::any);
@@ -224,8 +218,8 @@ Tensor Convolution::backward(const Tensor& output_gradient, const Tensor& kernel
     memory diff_weights(pd.diff_weights_desc(), cpu_engine());
     const bool has_bias = !plan.bias_desc.is_zero();
     Tensor bias_delta(has_bias ? Shape{k[3]} : Shape{0});
-    Tensor src_storage;
-    std::unordered_map<int, memory> args{{DNNL_ARG_SRC, product_input(saved_input_, plan.product_type, src_storage)},
+    const FeatureMap product_input = FeatureMap(saved_input_).as(plan.product_type == dt::bf16);
+    std::unordered_map<int, memory> args{{DNNL_ARG_SRC, product_input.memory()},
                                          {DNNL_ARG_DIFF_DST, diff_dst},
                                          {DNNL_ARG_DIFF_WEIGHTS, diff_weights}};
     if (has_bias) args.insert({DNNL_ARG_DIFF_BIAS, memory(plan.bias_desc, cpu_engine(), bias_delta.data())});

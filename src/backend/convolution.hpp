@@ -9,6 +9,7 @@
 #include <oneapi/dnnl/dnnl.hpp>
 
 #include "backend/cpu_features.hpp"
+#include "backend/dnnl_context.hpp"
 #include "backend/eltwise.hpp"
 #include "bottleneck/tensor.hpp"
 
@@ -56,11 +57,13 @@ public:
                  Precision precision = Precision::float32, uint64_t kernel_generation = 0);
 
   // Inference only, with `post_ops` applied inside the primitive (the constructor's fused ReLU
-  // is not applied here: list it). With a sum among them, `accumulator` holds the addend and
-  // receives the result, which is returned; otherwise it is ignored.
-  Tensor forward_inference(const Tensor& x, const Tensor& kernel, const Tensor& bias, const std::vector<PostOp>& post_ops,
-                           Tensor accumulator, Precision precision = Precision::float32,
-                           uint64_t kernel_generation = 0);
+  // is not applied here: list it). With a sum among them, `accumulator` (of the output's type)
+  // holds the addend and receives the result, which is returned; otherwise it is ignored. The
+  // input may be bfloat16 whatever the precision; the output is bfloat16 when asked.
+  FeatureMap forward_inference(const FeatureMap& x, const Tensor& kernel, const Tensor& bias,
+                               const std::vector<PostOp>& post_ops, FeatureMap accumulator,
+                               Precision precision = Precision::float32, uint64_t kernel_generation = 0,
+                               bool bfloat16_output = false);
 
   // After a training forward: adds dL/dkernel and dL/dbias into the given tensors and,
   // when asked, returns dL/dx, in the forward's precision (float32 gradients either way). `output_gradient` is the gradient arriving at the forward's
@@ -71,8 +74,9 @@ public:
 private:
   struct Plan;
   Plan& plan_for(const Shape& input_shape, const Shape& kernel_shape, bool has_bias, bool training,
-                 const std::vector<PostOp>& post_ops, Precision precision);
-  void run(Plan& plan, const Tensor& x, const Tensor& kernel, const Tensor& bias, Tensor& y, uint64_t kernel_generation);
+                 const std::vector<PostOp>& post_ops, Precision precision, bool bfloat16_output = false);
+  void run(Plan& plan, const FeatureMap& x, const Tensor& kernel, const Tensor& bias, FeatureMap& y,
+           uint64_t kernel_generation);
 
   ConvGeometry geometry_;
   bool fused_relu_;

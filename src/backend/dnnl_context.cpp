@@ -23,11 +23,28 @@ dnnl::memory nhwc_memory(const Tensor& x) {
   return dnnl::memory(nhwc_desc(x.shape()), cpu_engine(), const_cast<float*>(x.data()));
 }
 
-dnnl::memory nhwc_bfloat16_copy(const Tensor& x, Tensor& storage) {
-  storage = Tensor::uninitialized({(x.size() + 1) / 2});  // two bfloat16 per float
-  dnnl::memory source = nhwc_memory(x);
-  dnnl::memory copy(nhwc_desc(x.shape(), dnnl::memory::data_type::bf16), cpu_engine(), storage.data());
-  dnnl::reorder(source, copy).execute(cpu_stream(), source, copy);
+FeatureMap FeatureMap::uninitialized(const Shape& shape, bool bfloat16) {
+  FeatureMap map;
+  const int64_t values = shape_size(shape);
+  map.storage = Tensor::uninitialized({bfloat16 ? (values + 1) / 2 : values});  // two bfloat16 per float
+  if (!bfloat16) map.storage = map.storage.reshape(shape);
+  map.shape = shape;
+  map.bfloat16 = bfloat16;
+  return map;
+}
+
+dnnl::memory FeatureMap::memory() const {
+  using dt = dnnl::memory::data_type;
+  return dnnl::memory(nhwc_desc(shape, bfloat16 ? dt::bf16 : dt::f32), cpu_engine(), const_cast<float*>(storage.data()));
+}
+
+FeatureMap FeatureMap::as(bool to_bfloat16) const { return to_bfloat16 == bfloat16 ? *this : copy_as(to_bfloat16); }
+
+FeatureMap FeatureMap::copy_as(bool to_bfloat16) const {
+  FeatureMap copy = uninitialized(shape, to_bfloat16);
+  dnnl::memory source = memory(), target = copy.memory();
+  dnnl::reorder(source, target).execute(cpu_stream(), source, target);
+  cpu_stream().wait();
   return copy;
 }
 

@@ -14,8 +14,27 @@ dnnl::stream& cpu_stream();
 dnnl::memory::desc nhwc_desc(const Shape& nhwc_shape,
                              dnnl::memory::data_type type = dnnl::memory::data_type::f32);
 dnnl::memory nhwc_memory(const Tensor& nhwc);  // wraps the tensor's storage, no copy
-// A bfloat16 copy of an NHWC tensor, in `storage` (made here, half the tensor's size): what
-// a primitive computing in bfloat16 reads.
-dnnl::memory nhwc_bfloat16_copy(const Tensor& nhwc, Tensor& storage);
+
+// An NHWC feature map as a primitive reads or writes it: float32 values (a Tensor), or
+// bfloat16 ones, two to each float of the storage, beside their shape. Between convolutions
+// that multiply in bfloat16 at inference, feature maps stay bfloat16: half the memory traffic
+// and no conversion on either side.
+struct FeatureMap {
+  Tensor storage;
+  Shape shape;
+  bool bfloat16 = false;
+
+  FeatureMap() = default;
+  explicit FeatureMap(const Tensor& values) : storage(values), shape(values.shape()) {}
+  static FeatureMap uninitialized(const Shape& shape, bool bfloat16);
+
+  bool empty() const { return storage.empty(); }
+  dnnl::memory memory() const;  // wraps the storage, no copy
+  // Itself when already of that type (sharing storage), else a converted copy.
+  FeatureMap as(bool bfloat16) const;
+  // A copy of its own, of that type.
+  FeatureMap copy_as(bool bfloat16) const;
+  Tensor to_float32() const { return as(false).storage; }
+};
 
 }  // namespace bottleneck::backend

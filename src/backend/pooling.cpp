@@ -24,8 +24,10 @@ dnnl::algorithm algorithm_of(PoolKind kind) {
 }
 }  // namespace
 
-Pooling::Plan& Pooling::plan_for(const Shape& x) {
-  auto it = plans_.find(x);
+Pooling::Plan& Pooling::plan_for(const Shape& x, bool training, bool bfloat16) {
+  Shape key = x;
+  key.insert(key.end(), {training, bfloat16});
+  auto it = plans_.find(key);
   if (it != plans_.end()) return *it->second;
   if (x.size() != 4) throw Error("pooling expects (batch, height, width, channels), got " + shape_to_string(x));
   ConvGeometry g = geometry_;
@@ -38,11 +40,22 @@ Pooling::Plan& Pooling::plan_for(const Shape& x) {
   plan->strides = {g.stride_h, g.stride_w};
   plan->pad_l = {p.pad_top, p.pad_left};
   plan->pad_r = {p.pad_bottom, p.pad_right};
-  dnnl::pooling_v2_forward::desc desc(dnnl::prop_kind::forward_training, algorithm_of(kind_), nhwc_desc(x),
-                                      nhwc_desc(plan->output_shape), plan->strides, plan->kernel, {0, 0},
-                                      plan->pad_l, plan->pad_r);
+  const memory::data_type type = bfloat16 ? memory::data_type::bf16 : memory::data_type::f32;
+  dnnl::pooling_v2_forward::desc desc(
+      training ? dnnl::prop_kind::forward_training : dnnl::prop_kind::forward_inference, algorithm_of(kind_),
+      nhwc_desc(x, type), nhwc_desc(plan->output_shape, type), plan->strides, plan->kernel, {0, 0}, plan->pad_l,
+      plan->pad_r);
   plan->forward_pd = dnnl::pooling_v2_forward::primitive_desc(desc, cpu_engine());
-  return *plans_.emplace(x, std::move(plan)).first->second;
+  return *plans_.emplace(key, std::move(plan)).first->second;
+}
+
+FeatureMap Pooling::forward_inference(const FeatureMap& x) {
+  Plan& plan = plan_for(x.shape, false, x.bfloat16);
+  FeatureMap y = FeatureMap::uninitialized(plan.output_shape, x.bfloat16);
+  dnnl::pooling_v2_forward(plan.forward_pd)
+      .execute(cpu_stream(), {{DNNL_ARG_SRC, x.memory()}, {DNNL_ARG_DST, y.memory()}});
+  cpu_stream().wait();
+  return y;
 }
 
 Tensor Pooling::forward(const Tensor& x, bool training) {

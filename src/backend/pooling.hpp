@@ -23,10 +23,12 @@ public:
 
   Tensor forward(const Tensor& x, bool training);             // (N, h, w, C)
   Tensor backward(const Tensor& output_gradient);              // dL/dx of the last training forward
+  // Inference on a float32 or bfloat16 feature map; the result is of the same type.
+  FeatureMap forward_inference(const FeatureMap& x);
 
 private:
   struct Plan;
-  Plan& plan_for(const Shape& input_shape);
+  Plan& plan_for(const Shape& input_shape, bool training = true, bool bfloat16 = false);
 
   PoolKind kind_;
   ConvGeometry geometry_;

@@ -71,9 +71,11 @@ void ActivatedConvolution::fold(const Tensor& channel_scale, const Tensor& chann
     folded_bias_[o] = (use_bias_ ? bias.value[o] : 0.0f) * channel_scale[o] + channel_shift[o];
 }
 
-Tensor ActivatedConvolution::infer(const Tensor& x, const Tensor& channel_scale, const Tensor& channel_shift,
-                                   const std::vector<backend::PostOp>& post_ops, const Tensor& residual,
-                                   backend::Precision precision, uint64_t weights_generation) {
+backend::FeatureMap ActivatedConvolution::infer(const backend::FeatureMap& x, const Tensor& channel_scale,
+                                                const Tensor& channel_shift,
+                                                const std::vector<backend::PostOp>& post_ops,
+                                                const backend::FeatureMap& residual, backend::Precision precision,
+                                                uint64_t weights_generation, bool bfloat16_output) {
   if (!fuses_activation()) throw Error(layer_ + ": its activation cannot run inside the convolution");
   if (!channel_scale.empty() && activation_ != ActivationKind::linear)
     throw Error(layer_ + ": a normalization cannot be folded in after the activation");
@@ -88,8 +90,9 @@ Tensor ActivatedConvolution::infer(const Tensor& x, const Tensor& channel_scale,
   std::vector<backend::PostOp> ops;
   if (activation_ != ActivationKind::linear) ops.push_back({backend::PostOp::eltwise, *inference_function(activation_)});
   ops.insert(ops.end(), post_ops.begin(), post_ops.end());
-  return convolution_.forward_inference(x, kernel_now, bias_now, ops, residual.empty() ? Tensor() : residual.clone(),
-                                        precision, weights_generation);
+  return convolution_.forward_inference(x, kernel_now, bias_now, ops,
+                                        residual.empty() ? backend::FeatureMap() : residual.copy_as(bfloat16_output),
+                                        precision, weights_generation, bfloat16_output);
 }
 
 Tensor ActivatedConvolution::backward(const Tensor& output_gradient, bool trainable, bool need_input_gradient) {

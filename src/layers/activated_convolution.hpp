@@ -32,11 +32,11 @@ public:
   Tensor forward(const Tensor& x, bool keep_for_backward, backend::Precision precision, uint64_t weights_generation);
   // Inference with the layers that follow folded in: the result scaled and shifted per output
   // channel (a BatchNormalization's inference affine; empty tensors: none), then this layer's
-  // own activation, then `post_ops`; a sum among them adds a copy of `residual`.
-  // Needs fuses_activation(); throws otherwise.
-  Tensor infer(const Tensor& x, const Tensor& channel_scale, const Tensor& channel_shift,
-               const std::vector<backend::PostOp>& post_ops, const Tensor& residual, backend::Precision precision,
-               uint64_t weights_generation);
+  // own activation, then `post_ops`; a sum among them adds a copy of `residual`. The output is
+  // bfloat16 when asked. Needs fuses_activation(); throws otherwise.
+  backend::FeatureMap infer(const backend::FeatureMap& x, const Tensor& channel_scale, const Tensor& channel_shift,
+                            const std::vector<backend::PostOp>& post_ops, const backend::FeatureMap& residual,
+                            backend::Precision precision, uint64_t weights_generation, bool bfloat16_output);
   // Whether infer() runs this layer's activation inside the primitive (linear counts).
   bool fuses_activation() const;
   ActivationKind activation() const { return activation_; }
@@ -46,6 +46,7 @@ public:
   std::vector<Parameter*> parameters();
   std::string activation_name() const { return bottleneck::activation_name(activation_); }
   bool use_bias() const { return use_bias_; }
+  int64_t input_channels_per_group() const { return backend_kernel_shape_.at(2); }  // once built
 
   Parameter kernel;
   Parameter bias{"bias", {}, {}};

@@ -7,6 +7,7 @@
 #include "bottleneck/layers/batch_normalization.hpp"
 #include "bottleneck/layers/conv2d.hpp"
 #include "bottleneck/layers/depthwise_conv2d.hpp"
+#include "bottleneck/layers/pooling2d.hpp"
 #include "bottleneck/layers/relu.hpp"
 #include "layers/activated_convolution.hpp"
 #include "layers/activation_functions.hpp"
@@ -53,9 +54,12 @@ std::map<int, ConvolutionChain> plan_convolution_chains(const std::vector<GraphN
   for (size_t first = 0; first < nodes.size(); ++first) {
     ActivatedConvolution* convolution = convolution_of(nodes[first].layer);
     if (!convolution || !nodes[first].inference || !convolution->fuses_activation()) continue;
+    backend::Precision precision = precision_of(nodes[first].layer->dtype_policy());
+    if (precision == backend::Precision::bfloat16)
+      precision = backend::convolution_precision(precision, convolution->input_channels_per_group());
     ConvolutionChain chain{.convolution_node = static_cast<int>(first),
                            .convolution = convolution,
-                           .precision = precision_of(nodes[first].layer->dtype_policy()),
+                           .precision = precision,
                            .constant_weights_generation = nodes[first].constant_weights_generation};
     bool activated = convolution->activation() != ActivationKind::linear;
     for (int at = static_cast<int>(first), next; (next = reader[at]) >= 0 && nodes[next].inference && !claimed[next];
@@ -77,19 +81,45 @@ std::map<int, ConvolutionChain> plan_convolution_chains(const std::vector<GraphN
       }
       chain.absorbed.push_back(next);
     }
-    if (chain.absorbed.empty()) continue;
+    // A convolution alone is a chain too: it runs as an inference primitive, and its output
+    // can stay bfloat16 for the next one.
     claimed[first] = true;
     for (int node : chain.absorbed) claimed[node] = true;
-    chains.emplace(chain.absorbed.back(), std::move(chain));
+    const int last = chain.absorbed.empty() ? static_cast<int>(first) : chain.absorbed.back();
+    chains.emplace(last, std::move(chain));
   }
   return chains;
 }
 
-Tensor run_convolution_chain(const ConvolutionChain& chain, const Tensor& x, const Tensor& residual) {
+std::vector<bool> bfloat16_outputs(const std::vector<GraphNode>& nodes, const std::map<int, ConvolutionChain>& chains) {
+  std::vector<int> bfloat16_reads(nodes.size());
+  for (const auto& [last, chain] : chains) {
+    if (chain.precision != backend::Precision::bfloat16) continue;
+    ++bfloat16_reads[nodes[chain.convolution_node].inputs->at(0)];
+    if (chain.residual_node >= 0) ++bfloat16_reads[chain.residual_node];
+  }
+  // `consumers` counts every reader, the model's output too.
+  auto only_bfloat16_readers = [&](size_t node) {
+    return nodes[node].consumers > 0 && bfloat16_reads[node] == nodes[node].consumers;
+  };
+  std::vector<bool> bfloat16(nodes.size());
+  // Later nodes first: a pooling passes bfloat16 on when its readers take it, and then reads it.
+  for (size_t node = nodes.size(); node-- > 0;)
+    if (dynamic_cast<Pooling2DLayer*>(nodes[node].layer) && nodes[node].inference && only_bfloat16_readers(node)) {
+      bfloat16[node] = true;
+      ++bfloat16_reads[nodes[node].inputs->at(0)];
+    }
+  for (const auto& [last, chain] : chains)
+    bfloat16[last] = chain.precision == backend::Precision::bfloat16 && only_bfloat16_readers(last);
+  return bfloat16;
+}
+
+backend::FeatureMap run_convolution_chain(const ConvolutionChain& chain, const backend::FeatureMap& x,
+                                          const backend::FeatureMap& residual, bool bfloat16_output) {
   Tensor scale, shift;
   if (chain.normalization) chain.normalization->inference_affine(scale, shift);
   return chain.convolution->infer(x, scale, shift, chain.post_ops, residual, chain.precision,
-                                  chain.constant_weights_generation);
+                                  chain.constant_weights_generation, bfloat16_output);
 }
 
 }  // namespace bottleneck::detail

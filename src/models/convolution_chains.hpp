@@ -33,7 +33,7 @@ struct ConvolutionChain {
   std::vector<int> absorbed;  // the later nodes the chain computes too, in order; the last is its output
   int residual_node = -1;     // the node whose output an absorbed Add sums in, or -1
   ActivatedConvolution* convolution = nullptr;
-  backend::Precision precision = backend::Precision::float32;  // the convolution layer's policy
+  backend::Precision precision = backend::Precision::float32;  // what the convolution multiplies in
   uint64_t constant_weights_generation = 0;                    // the convolution layer's
   const BatchNormalizationLayer* normalization = nullptr;  // folded into the kernel, or null
   std::vector<backend::PostOp> post_ops;                   // after the convolution's own activation
@@ -43,7 +43,16 @@ struct ConvolutionChain {
 // chain's output (it runs there: every input of the chain is ready by then).
 std::map<int, ConvolutionChain> plan_convolution_chains(const std::vector<GraphNode>& nodes);
 
-// The chain's output for the convolution's input `x` and, when it sums one, `residual`.
-Tensor run_convolution_chain(const ConvolutionChain& chain, const Tensor& x, const Tensor& residual);
+// Per node: whether its output is bfloat16. A chain's is when the chain computes in bfloat16
+// and only readers of bfloat16 read it: chains computing in bfloat16 (as their convolution's
+// input or as the residual they sum), and window poolings at inference whose own readers are
+// such chains (they pool the bfloat16 values). The model's output, and anything another
+// layer reads, stays float32.
+std::vector<bool> bfloat16_outputs(const std::vector<GraphNode>& nodes, const std::map<int, ConvolutionChain>& chains);
+
+// The chain's output for the convolution's input `x` and, when it sums one, `residual`;
+// bfloat16 when asked.
+backend::FeatureMap run_convolution_chain(const ConvolutionChain& chain, const backend::FeatureMap& x,
+                                          const backend::FeatureMap& residual, bool bfloat16_output);
 
 }  // namespace bottleneck::detail

@@ -8,8 +8,10 @@
 #include <set>
 #include <string>
 
+#include "backend/pooling.hpp"
 #include "bottleneck/error.hpp"
 #include "bottleneck/layers/input_layer.hpp"
+#include "bottleneck/layers/pooling2d.hpp"
 #include "models/convolution_chains.hpp"
 
 namespace bottleneck {
@@ -233,36 +235,47 @@ Tensor Model::run_forward(const Tensor& x, bool training, bool backward) {
     for (int node : chain.absorbed) runs_in_a_chain[node] = node != last;
   }
 
-  std::vector<Tensor> outputs(count);
+  const std::vector<bool> bfloat16_output = detail::bfloat16_outputs(graph, chains);
+
+  std::vector<backend::FeatureMap> outputs(count);
   std::vector<int> readers_left(count);
   for (size_t i = 0; i < count; ++i) readers_left[i] = nodes_[i].consumers;
   // Frees what no later layer reads (VGG16's activations are large).
   auto read = [&](int input) {
-    if (--readers_left[input] == 0) outputs[input] = Tensor();
+    if (--readers_left[input] == 0) outputs[input] = backend::FeatureMap();
   };
   for (size_t i = 0; i < count; ++i) {
     Node& node = nodes_[i];
     const bool node_training = node.training.value_or(training);
     if (i == 0) {
-      outputs[0] = node.layer->forward({x}, node_training);
+      outputs[0] = backend::FeatureMap(node.layer->forward({x}, node_training));
       continue;
     }
     if (auto chain = chains.find(static_cast<int>(i)); chain != chains.end()) {
       const int source = nodes_[chain->second.convolution_node].inputs.at(0), residual = chain->second.residual_node;
-      outputs[i] = detail::run_convolution_chain(chain->second, outputs[source], residual >= 0 ? outputs[residual] : Tensor());
+      outputs[i] = detail::run_convolution_chain(chain->second, outputs[source],
+                                                 residual >= 0 ? outputs[residual] : backend::FeatureMap(),
+                                                 bfloat16_output[i]);
       read(source);
       if (residual >= 0) read(residual);
       continue;
     }
     if (runs_in_a_chain[i]) continue;
+    if (bfloat16_output[i]) {  // a pooling between convolutions that keep bfloat16
+      const int source = node.inputs.at(0);
+      outputs[i] = static_cast<Pooling2DLayer&>(*node.layer).backend_pooling().forward_inference(outputs[source].as(true));
+      read(source);
+      continue;
+    }
     std::vector<Tensor> inputs;
-    for (int input : node.inputs) inputs.push_back(outputs[input]);
-    outputs[i] = node.layer->forward(inputs, node_training);
+    for (int input : node.inputs) inputs.push_back(outputs[input].to_float32());
+    outputs[i] = backend::FeatureMap(node.layer->forward(inputs, node_training));
     inputs.clear();
     for (int input : node.inputs) read(input);
   }
-  return outputs.back();
+  return outputs.back().to_float32();
 }
+
 
 Tensor Model::run_backward(const Tensor& output_gradient, bool need_input_gradient) {
   std::vector<Tensor> gradients(nodes_.size());

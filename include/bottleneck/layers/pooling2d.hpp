@@ -29,6 +29,8 @@ public:
   Tensor forward(const std::vector<Tensor>& inputs, bool training) override;
   std::vector<Tensor> backward(const Tensor& output_gradient, bool need_input_gradients) override;
   nlohmann::json get_config() const override;  // pool_size, strides, padding, data_format
+  // The primitive it runs (a model runs it on bfloat16 feature maps between convolutions).
+  backend::Pooling& backend_pooling() { return *pooling_; }
 
 protected:
   // `default_name` is the snake_case class name for Keras' automatic naming.
