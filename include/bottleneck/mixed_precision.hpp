@@ -5,8 +5,10 @@
 //   mixed_precision::set_global_policy("mixed_bfloat16");  // layers created from now on
 //   model->set_dtype_policy(DTypePolicy("float32"));        // one model, all its layers
 //
-// Tensors between layers, weights, BatchNormalization statistics, losses and optimizer
-// state stay float32, so features and models written are float32 whatever the policy.
+// Weights, BatchNormalization statistics, losses, gradients and optimizer state stay float32,
+// and so does every tensor a layer or the caller sees, so features and models written are
+// float32 whatever the policy; only at inference do the feature maps passed from one bfloat16
+// convolution to the next (through poolings and residual sums) stay bfloat16.
 #include <string>
 
 namespace bottleneck {
