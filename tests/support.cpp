@@ -70,6 +70,8 @@ double max_relative_error(const Tensor& ours, const Tensor& expected) {
   return worst / scale;
 }
 
+bool bfloat16_available() { return mixed_precision::bfloat16_support().rfind("unavailable", 0) != 0; }
+
 double relative_rms_error(const Tensor& ours, const Tensor& expected) {
   EXPECT_EQ(ours.shape(), expected.shape());
   double difference = 0.0, reference = 0.0;

@@ -29,10 +29,12 @@ double max_relative_error(const Tensor& ours, const Tensor& expected);
 // rms(ours - expected) / rms(expected): how far a whole result moved (bfloat16 against float32).
 double relative_rms_error(const Tensor& ours, const Tensor& expected);
 
-// Skips the calling test, saying why, on a CPU where oneDNN has no bfloat16 kernels.
+// Whether oneDNN has bfloat16 kernels for this CPU (native or emulated); the macro skips the
+// calling test, saying why, where it has none.
+bool bfloat16_available();
 #define BOTTLENECK_REQUIRE_BFLOAT16()                                                                       \
   do {                                                                                                      \
-    if (::bottleneck::mixed_precision::bfloat16_support().rfind("unavailable", 0) == 0)                     \
+    if (!::bottleneck::testing::bfloat16_available())                                                       \
       GTEST_SKIP() << "no bfloat16 kernels on this CPU: " << ::bottleneck::mixed_precision::bfloat16_support(); \
   } while (0)
 

@@ -74,6 +74,14 @@ fs::path single_process_outputs(const fs::path& input, int batch_size) {
   return folder;
 }
 
+// A fresh output folder holding `outputs`: what an earlier run left, for a failing or killed
+// run to keep.
+fs::path folder_holding(const fs::path& outputs) {
+  const fs::path folder = scratch_dir("job");
+  fs::copy(outputs, folder, fs::copy_options::recursive | fs::copy_options::overwrite_existing);
+  return folder;
+}
+
 TEST(DistributedExtract, TwoAndThreeProcessesWriteTheBytesOfOneProcess) {
   BOTTLENECK_REQUIRE_SHARED();
   BOTTLENECK_REQUIRE_MPI();
@@ -95,8 +103,7 @@ TEST(DistributedExtract, AFailingProcessStopsEveryProcessWithOneErrorLineAndTheN
   BOTTLENECK_REQUIRE_MPI();
   const fs::path input = photos_with_a_corrupt_file();
   const fs::path expected = single_process_outputs(input, 4);
-  const fs::path output = scratch_dir("job");
-  fs::copy(expected, output, fs::copy_options::recursive | fs::copy_options::overwrite_existing);
+  const fs::path output = folder_holding(expected);
   // The corrupt file is the last of the cats: batch 2 of 4 images, the third process's.
   const auto failed = run_shell(testing::shell_words(testing::mpirun(3, extract(input, output, 4, {"--on-error", "fail"}))));
   EXPECT_NE(failed.exit_code, 0);
@@ -184,8 +191,7 @@ TEST(DistributedExtract, AKilledProcessLeavesThePreviousOutputsAndResumeContinue
   BOTTLENECK_REQUIRE_MPI();
   const fs::path input = photos_with_a_corrupt_file();
   const fs::path expected = single_process_outputs(input, 1);
-  const fs::path output = scratch_dir("job");
-  fs::copy(expected, output, fs::copy_options::recursive | fs::copy_options::overwrite_existing);
+  const fs::path output = folder_holding(expected);
   const StoppedJob killed = stop_one_process_midway(testing::mpirun(2, extract(input, output, 1)), output, 1, SIGKILL);
   EXPECT_NE(killed.exit_code, 0);
   expect_same_outputs(expected, output);

@@ -31,6 +31,17 @@ fs::path features(const std::string& subset) {
   return folder;
 }
 
+// `bottleneck train` of `head_spec` in batches of 32, its model and history named `name` in `out`.
+struct TrainRun {
+  fs::path train = features("train"), test = features("test"), out = scratch_dir("models");
+  std::vector<std::string> command(const std::string& name, const std::string& head_spec, const std::string& epochs,
+                                   const std::string& seed) const {
+    return {BOTTLENECK_CLI, "train", "--train", train.string(), "--val", test.string(), "-o",
+            (out / (name + ".h5")).string(), "--head", head_spec, "--epochs", epochs, "--batch-size", "32", "--seed",
+            seed, "--history", (out / (name + ".csv")).string()};
+  }
+};
+
 // The rows of a --history CSV (epoch,acc,loss,val_acc,val_loss) as numbers.
 std::vector<std::vector<double>> history(const fs::path& csv) {
   std::ifstream in(csv);
@@ -80,25 +91,18 @@ void expect_jobs_log_as_one_process(const fs::path& out, int epochs,
 TEST(DistributedTrain, TwoAndThreeProcessesLogTheLossesOfOneProcess) {
   BOTTLENECK_REQUIRE_SHARED();
   BOTTLENECK_REQUIRE_MPI();
-  const fs::path train = features("train"), test = features("test"), out = scratch_dir("models");
+  const TrainRun run;
   // 200 samples in batches of 32: the last batch (8) splits unevenly over three processes.
-  expect_jobs_log_as_one_process(out, 4, [&](const std::string& name) {
-    return std::vector<std::string>{BOTTLENECK_CLI, "train", "--train", train.string(), "--val", test.string(), "-o",
-                                    (out / (name + ".h5")).string(), "--head", head, "--epochs", "4", "--batch-size",
-                                    "32", "--seed", "7", "--history", (out / (name + ".csv")).string()};
-  });
+  expect_jobs_log_as_one_process(run.out, 4, [&](const std::string& name) { return run.command(name, head, "4", "7"); });
 }
 
 TEST(DistributedTrain, WithDropoutTheSameSeedGivesTheSameRunAtAnyProcessCount) {
   BOTTLENECK_REQUIRE_SHARED();
   BOTTLENECK_REQUIRE_MPI();
-  const fs::path train = features("train"), test = features("test"), out = scratch_dir("models");
+  const TrainRun run;
   // The seed's head: each process keeps its rows of the masks one process draws for the batch.
-  expect_jobs_log_as_one_process(out, 3, [&](const std::string& name) {
-    return std::vector<std::string>{BOTTLENECK_CLI, "train", "--train", train.string(), "--val", test.string(), "-o",
-                                    (out / (name + ".h5")).string(), "--head",
-                                    "flatten,dense:256:relu,dropout:0.5,dense:1:sigmoid", "--epochs", "3",
-                                    "--batch-size", "32", "--seed", "11", "--history", (out / (name + ".csv")).string()};
+  expect_jobs_log_as_one_process(run.out, 3, [&](const std::string& name) {
+    return run.command(name, "flatten,dense:256:relu,dropout:0.5,dense:1:sigmoid", "3", "11");
   });
 }
 

@@ -16,9 +16,6 @@
 namespace bottleneck {
 namespace {
 
-bool bfloat16_available() { return mixed_precision::bfloat16_support().rfind("unavailable", 0) != 0; }
-
-
 // Restores float32 as the global policy however the test ends.
 struct GlobalPolicyGuard {
   ~GlobalPolicyGuard() { mixed_precision::set_global_policy("float32"); }
@@ -65,7 +62,7 @@ TEST(DTypePolicy, KerasNamesAndDtypes) {
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("float32 or mixed_bfloat16"), std::string::npos) << e.what();
   }
-  if (!bfloat16_available()) {
+  if (!testing::bfloat16_available()) {
     EXPECT_THROW(DTypePolicy("mixed_bfloat16"), Error) << "no AVX-512: refused, naming the ISA";
     return;
   }
