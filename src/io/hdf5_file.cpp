@@ -12,7 +12,7 @@
 #include <type_traits>
 
 #include "bottleneck/error.hpp"
-#include "io/hdf5_global_heaps.hpp"
+#include "io/hdf5_structure_check.hpp"
 
 namespace bottleneck::hdf5 {
 
@@ -340,13 +340,6 @@ Tensor Group::read_float_dataset(std::string_view relative) const {
     fail("dataset " + path + " holds " + describe_type(type.get()) + ", expected float32, float64 or an integer");
   const int64_t count = bounded_count(shape, max_dataset_values);
   if (count < 0) fail("dataset " + path + " has an absurd shape " + shape_to_string(shape));
-  // Uncompressed data cannot be larger than the file; a damaged header can claim so.
-  Handle creation(H5Dget_create_plist(dataset.get()));
-  Handle file(H5Iget_file_id(dataset.get()));
-  hsize_t file_size = 0;
-  if (creation.valid() && file.valid() && H5Pget_layout(creation.get()) == H5D_CONTIGUOUS &&
-      H5Fget_filesize(file.get(), &file_size) >= 0 && static_cast<hsize_t>(count) * size > file_size)
-    fail("dataset " + path + " of shape " + shape_to_string(shape) + " is larger than the file: damaged file");
   Tensor values(shape);
   if (values.size() > 0 &&
       H5Dread(dataset.get(), H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()) < 0)
@@ -395,7 +388,7 @@ File File::open_read_only(const std::string& path) {
   const htri_t is_hdf5 = H5Fis_hdf5(path.c_str());
   if (is_hdf5 < 0) throw Error("cannot open " + path + hdf5_reason());
   if (is_hdf5 == 0) throw Error(path + " is not an HDF5 file");
-  check_global_heaps_in_file(path);
+  check_structure_of_file(path);
   Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
   if (!file.valid()) throw Error("cannot open " + path + ": damaged or truncated HDF5 file" + hdf5_reason());
   return File(std::move(file), path);
@@ -405,7 +398,7 @@ File File::open_image(const std::string& image, const std::string& display_path)
   silence_hdf5();
   if (image.size() < 8 || image.compare(0, 8, "\x89HDF\r\n\x1a\n") != 0)
     throw Error(display_path + " is not an HDF5 file");
-  check_global_heaps(image, display_path);
+  check_structure(image, display_path);
   Handle access(H5Pcreate(H5P_FILE_ACCESS));
   H5Pset_fapl_core(access.get(), 1 << 16, /*backing_store=*/0);
   // HDF5 copies the image into its own buffer, so the caller's stays untouched.
