@@ -13,7 +13,6 @@ namespace {
 constexpr unsigned shared_flag = 0x02;
 constexpr int max_rank = 32;            // H5S_MAX_RANK
 constexpr int max_datatype_depth = 16;  // compound in array in ... : no weights file nests deeper
-constexpr uint64_t max_filters = 32;    // H5Z_MAX_NFILTERS
 
 // a * b, or nullopt when it does not fit in 64 bits.
 std::optional<uint64_t> times(uint64_t a, uint64_t b) {
@@ -338,11 +337,30 @@ void StructureWalk::check_link(Cursor& data) {
   }
 }
 
+namespace {
+
+// A chunk's dimensions, 4 bytes each (versions 1-3) or `width` bytes (version 4), the last being
+// the element size: its bytes.
+uint64_t chunk_bytes(Cursor& data, uint64_t rank, int width) {
+  if (rank < 2 || rank > max_rank + 1) data.damaged("has a chunk of rank " + std::to_string(rank));
+  std::optional<uint64_t> bytes = 1;
+  for (uint64_t d = 0; d < rank; ++d) {
+    const uint64_t size = data.read(width);
+    if (size == 0) data.damaged("has a chunk dimension of 0");
+    if (bytes) bytes = times(*bytes, size);
+  }
+  if (!bytes || *bytes > 0xffffffff) data.damaged("has chunks of 4 GiB or more");
+  return *bytes;
+}
+
+}  // namespace
+
 // Versions 1 and 2: version, rank, class, 5 reserved bytes, an address (not when compact),
 // 4-byte dimensions, (chunked) the element size, (compact) a 4-byte size and the data.
 // Version 3: version, class, then compact: 2-byte size and data; contiguous: address and size;
-// chunked: rank, B-tree address, 4-byte dimensions. Version 4 adds other chunk indexes and
-// virtual datasets.
+// chunked: rank, B-tree address, 4-byte dimensions. Version 4: chunked with other indexes, and
+// virtual datasets. Chunks are stored unfiltered (filters are refused), so each holds exactly
+// its dimensions' bytes, which HDF5 assumes of the buffer it reads one into.
 void StructureWalk::check_layout(Cursor& data, ObjectFacts& facts) {
   const uint64_t version = data.read(1);
   if (version < 1 || version > 4) data.damaged("has an unknown version");
@@ -350,11 +368,16 @@ void StructureWalk::check_layout(Cursor& data, ObjectFacts& facts) {
     const uint64_t rank = data.read(1);
     const uint64_t layout_class = data.read(1);
     data.skip(5);
-    if (rank == 0 || rank > max_rank + 1) data.damaged("has a layout of rank " + std::to_string(rank));
     if (layout_class > 2) data.damaged("has an unknown layout class");
-    if (layout_class != 0) read_address(data);
+    const uint64_t address = layout_class != 0 ? read_address(data) : undefined_address;
+    if (layout_class == 2) {
+      const uint64_t bytes = chunk_bytes(data, rank, 4);
+      data.skip(4);  // the element size
+      if (defined(address)) check_chunk_node(address, -1, rank, bytes);
+      return;
+    }
+    if (rank == 0 || rank > max_rank + 1) data.damaged("has a layout of rank " + std::to_string(rank));
     data.skip(rank * 4);
-    if (layout_class == 2) data.skip(4);
     if (layout_class == 0) {
       const uint64_t size = data.read(4);
       data.skip(size);
@@ -376,35 +399,22 @@ void StructureWalk::check_layout(Cursor& data, ObjectFacts& facts) {
     }
   } else if (layout_class == 2 && version == 3) {
     const uint64_t rank = data.read(1);
-    if (rank < 2 || rank > max_rank + 1) data.damaged("has a chunk of rank " + std::to_string(rank));
     const uint64_t btree = read_address(data);
-    std::optional<uint64_t> chunk_bytes = 1;
-    for (uint64_t d = 0; d < rank; ++d) {
-      const uint64_t size = data.read(4);
-      if (size == 0) data.damaged("has a chunk dimension of 0");
-      if (chunk_bytes) chunk_bytes = times(*chunk_bytes, size);
-    }
-    if (!chunk_bytes || *chunk_bytes > 0xffffffff) data.damaged("has chunks of 4 GiB or more");
-    if (defined(btree)) check_chunk_node(btree, -1, rank);
+    const uint64_t bytes = chunk_bytes(data, rank, 4);
+    if (defined(btree)) check_chunk_node(btree, -1, rank, bytes);
   } else if (layout_class == 2) {
     // Flags, rank, bytes per dimension, dimensions, the index type and its parameters, the
-    // index's address. Its structures (fixed and extensible arrays, version 2 B-trees) carry
-    // checksums HDF5 verifies; a single chunk is checked here.
+    // index's address. Without filters the indexes (fixed and extensible arrays, version 2
+    // B-trees, implicit) give no chunk sizes to trust; a single chunk is checked here.
     const uint64_t flags = data.read(1);
     const uint64_t rank = data.read(1);
     const uint64_t dimension_bytes = data.read(1);
-    if (rank < 2 || rank > max_rank + 1 || dimension_bytes < 1 || dimension_bytes > 8)
-      data.damaged("has an unknown chunk layout");
-    for (uint64_t d = 0; d < rank; ++d)
-      if (data.read(static_cast<int>(dimension_bytes)) == 0) data.damaged("has a chunk dimension of 0");
+    if (dimension_bytes < 1 || dimension_bytes > 8) data.damaged("has an unknown chunk layout");
+    const uint64_t bytes = chunk_bytes(data, rank, static_cast<int>(dimension_bytes));
     const uint64_t index_type = data.read(1);
-    uint64_t single_chunk_bytes = 0;
     switch (index_type) {
       case 1:
-        if (flags & 0x02) {
-          single_chunk_bytes = read_length(data);
-          data.skip(4);
-        }
+        if (flags & 0x02) data.skip(static_cast<uint64_t>(length_size_) + 4);  // a filtered chunk's size, mask
         break;
       case 2: break;
       case 3: data.skip(1); break;
@@ -413,7 +423,7 @@ void StructureWalk::check_layout(Cursor& data, ObjectFacts& facts) {
       default: data.damaged("has an unknown chunk index");
     }
     const uint64_t address = read_address(data);
-    if (index_type == 1 && defined(address)) at(address, single_chunk_bytes, "dataset's chunk");
+    if (index_type == 1 && defined(address)) at(address, bytes, "dataset's chunk");
   } else if (layout_class == 3 && version == 4) {
     throw Refused{"a dataset is virtual (made of other files' data), which a weights file may not be"};
   } else {
@@ -439,28 +449,14 @@ void StructureWalk::check_fill_value(Cursor& data, ObjectFacts& facts) {
   if (size > 0) facts.fill_value_sizes.push_back(size);
 }
 
-// Version 1: version, count, 6 reserved bytes; per filter its ID, name length, flags, value
-// count, name (padded to 8), values (4 bytes each, padded to 8). Version 2: no reserved bytes,
-// filters below 256 have no name, nothing padded.
+// Version, filter count, the filters. HDF5 1.10 reads a filtered chunk into a buffer of whatever
+// size the filters produce and then uses it as a whole chunk: only decompressing could check it.
 void StructureWalk::check_filter_pipeline(Cursor& data) {
   const uint64_t version = data.read(1);
   if (version != 1 && version != 2) data.damaged("has an unknown version");
-  const uint64_t filters = data.read(1);
-  if (filters > max_filters) data.damaged("has more than " + std::to_string(max_filters) + " filters");
-  if (version == 1) data.skip(6);
-  for (uint64_t i = 0; i < filters; ++i) {
-    const uint64_t id = data.read(2);
-    // gzip, shuffle and Fletcher-32 are what h5py offers in Debian's HDF5; the others' decoders
-    // in HDF5 1.10 trust the sizes the file gives (N-bit, scale-offset and szip: CVE reports).
-    if (id < 1 || id > 3)
-      throw Refused{"a dataset is stored through HDF5 filter " + std::to_string(id) +
-                    ", which bottleneck does not read (gzip, shuffle and Fletcher-32 are read)"};
-    const uint64_t name_length = version == 1 || id >= 256 ? data.read(2) : 0;
-    data.skip(2);
-    const uint64_t values = data.read(2);
-    if (name_length > 0) check_terminated(data, version == 1 ? padded_to_8(name_length) : name_length, "a filter name");
-    data.skip(values * 4 + (version == 1 && values % 2 == 1 ? 4 : 0));
-  }
+  if (data.read(1) > 0)
+    throw Refused{"a dataset is stored compressed or filtered (an HDF5 filter pipeline), which bottleneck does not "
+                  "read (Keras writes none; h5repack -f NONE removes them)"};
 }
 
 // A dataset's parts, read from different messages, must describe the same bytes: HDF5 reads

@@ -366,8 +366,8 @@ void StructureWalk::check_symbol_node(uint64_t address, const Cursor& heap_data)
 }
 
 // A chunked dataset's B-tree: keys of chunk size (4), filter mask (4) and one 8-byte offset per
-// dimension; the children of level 0 are the chunks, stored in that many bytes.
-void StructureWalk::check_chunk_node(uint64_t address, int level, uint64_t dimensions) {
+// dimension; the children of level 0 are the chunks, each `chunk_bytes` long (unfiltered).
+void StructureWalk::check_chunk_node(uint64_t address, int level, uint64_t dimensions, uint64_t chunk_bytes) {
   const uint64_t offset = static_cast<uint64_t>(offset_size_);
   const uint64_t key = 8 + 8 * dimensions;
   const uint64_t size = 8 + 2 * offset + (2 * chunk_internal_k_ + 1) * key + 2 * chunk_internal_k_ * offset;
@@ -383,13 +383,15 @@ void StructureWalk::check_chunk_node(uint64_t address, int level, uint64_t dimen
   if (entries > 2 * chunk_internal_k_) node.damaged("holds more entries than it has room for");
   node.skip(2 * offset);
   for (uint64_t i = 0; i < entries; ++i) {
-    const uint64_t chunk_bytes = node.read(4);
+    const uint64_t stored_bytes = node.read(4);
     node.skip(4 + 8 * dimensions);
     const uint64_t child = read_address(node);
-    if (node_level > 0)
-      check_chunk_node(child, static_cast<int>(node_level) - 1, dimensions);
-    else
+    if (node_level > 0) {
+      check_chunk_node(child, static_cast<int>(node_level) - 1, dimensions, chunk_bytes);
+    } else {
+      if (stored_bytes != chunk_bytes) node.damaged("holds a chunk of other than its size");
       at(child, chunk_bytes, "chunk");
+    }
   }
 }
 

@@ -105,7 +105,7 @@ private:
   void check_group_node(uint64_t address, int level, const Cursor& heap_data);
   void check_symbol_node(uint64_t address, const Cursor& heap_data);
   Cursor check_local_heap(uint64_t address);
-  void check_chunk_node(uint64_t address, int level, uint64_t dimensions);
+  void check_chunk_node(uint64_t address, int level, uint64_t dimensions, uint64_t chunk_bytes);
   void count_structure(const Cursor& at);
 
   // hdf5_message_check.cpp: one message's contents.
