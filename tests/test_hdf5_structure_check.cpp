@@ -233,6 +233,16 @@ TEST(Hdf5StructureCheck, StringMissingFromItsGlobalHeapIsRefused) {
   EXPECT_NE(message.find("refers to a string missing from its global heap"), std::string::npos) << message;
 }
 
+// An empty string is still read from its heap (only a collection address of 0 means none).
+TEST(Hdf5StructureCheck, EmptyStringMissingFromItsGlobalHeapIsRefused) {
+  std::string bytes = keras_like_file();
+  const AttributeMessage attribute = find_attribute(bytes, "keras_version");
+  put(bytes, attribute.data(), 0, 4);
+  put(bytes, attribute.data() + 12, 13238273, 4);
+  const std::string message = check(bytes);
+  EXPECT_NE(message.find("refers to a string missing from its global heap"), std::string::npos) << message;
+}
+
 // HDF5 1.10 reads the heap object into a buffer of the string's length.
 TEST(Hdf5StructureCheck, HeapObjectLongerThanItsStringIsRefused) {
   std::string bytes = keras_like_file();

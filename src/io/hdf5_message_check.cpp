@@ -301,13 +301,14 @@ void StructureWalk::check_attribute(Cursor& data) {
 
 // Each element: its length in base elements (4), its global heap collection, its index there
 // (4). The heap object must hold exactly that many bytes: HDF5 copies one into a buffer sized by
-// the other.
+// the other. HDF5 reads the object of every element whose collection address is not 0 (its
+// null), an empty one included.
 void StructureWalk::check_variable_length_data(Cursor& data, uint64_t elements, const Datatype& type) {
   for (uint64_t i = 0; i < elements; ++i) {
     const uint64_t length = data.read(4);
     const uint64_t collection = read_address(data);
     const uint64_t index = data.read(4);
-    if (length == 0) continue;
+    if (collection == 0) continue;
     const std::optional<uint64_t> size =
         defined(collection) && collection <= file_.size() - base_
             ? global_heap_object_size(file_, base_ + collection, index)
