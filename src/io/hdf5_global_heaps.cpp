@@ -17,37 +17,26 @@ constexpr std::string_view collection_signature("GCOL\x01", 5);
 constexpr uint64_t collection_header_bytes = 16;
 constexpr uint64_t object_header_bytes = 16;
 
-uint64_t little_endian(std::string_view bytes, uint64_t at, int width) {
-  uint64_t value = 0;
-  for (int i = width - 1; i >= 0; --i) value = value << 8 | static_cast<uint8_t>(bytes[at + static_cast<uint64_t>(i)]);
-  return value;
-}
-
-struct HeapObject {
-  uint64_t index;
-  uint64_t size;
-};
-
-// Walks the objects of the collection at `start` as HDF5 does, calling `visit` for each; false
-// when one runs past the collection or the collection past the file.
+// Walks the objects of the collection at `start` as HDF5 does, calling visit(index, size) for
+// each until it returns false. Object 0 is the free space, its size counting its header.
 template <typename Visit>
-bool walk_collection(std::string_view file, uint64_t start, Visit visit) {
-  if (file.size() - start < collection_header_bytes) return false;
-  const uint64_t size = little_endian(file, start + 8, 8);
-  if (size < collection_header_bytes || size > file.size() - start) return false;
-  const uint64_t end = start + size;
-  for (uint64_t object = start + collection_header_bytes; end - object >= object_header_bytes;) {
-    const uint64_t index = little_endian(file, object, 2);
-    const uint64_t object_size = little_endian(file, object + 8, 8);
-    const uint64_t room = end - object;
-    if (index == 0 ? object_size < object_header_bytes || object_size > room
-                   : object_size > room - object_header_bytes)
-      return false;
-    if (index != 0 && !visit(HeapObject{index, object_size})) return true;
-    const uint64_t padded = (object_size + 7) / 8 * 8;
-    object += index == 0 ? object_size : std::min(room, object_header_bytes + padded);
+void walk_collection(std::string_view file, uint64_t start, Visit visit) {
+  Cursor header(file, start, file.size(), "global heap");
+  header.skip(8);  // signature, version, reserved
+  const uint64_t size = header.read(8);
+  if (size < collection_header_bytes || size > file.size() - start) header.damaged("holds more than its size");
+  Cursor objects(file, start + collection_header_bytes, start + size, "global heap");
+  while (objects.remaining() >= object_header_bytes) {
+    const uint64_t index = objects.read(2);
+    objects.skip(6);  // reference count, reserved
+    const uint64_t object_size = objects.read(8);
+    if (index == 0 ? object_size < object_header_bytes || object_size - object_header_bytes > objects.remaining()
+                   : object_size > objects.remaining())
+      header.damaged("holds more than its size");
+    if (index != 0 && !visit(index, object_size)) return;
+    objects.skip(index == 0 ? object_size - object_header_bytes
+                            : std::min(objects.remaining(), (object_size + 7) / 8 * 8));
   }
-  return true;
 }
 
 }  // namespace
@@ -55,16 +44,15 @@ bool walk_collection(std::string_view file, uint64_t start, Visit visit) {
 void check_global_heaps(std::string_view file) {
   for (size_t at = file.find(collection_signature); at != std::string_view::npos;
        at = file.find(collection_signature, at + 1))
-    if (!walk_collection(file, at, [](HeapObject) { return true; }))
-      throw Damaged{"the global heap at byte " + std::to_string(at) + " holds more than its size"};
+    walk_collection(file, at, [](uint64_t, uint64_t) { return true; });
 }
 
 std::optional<uint64_t> global_heap_object_size(std::string_view file, uint64_t collection, uint64_t index) {
   if (collection > file.size() || file.substr(collection, collection_signature.size()) != collection_signature)
     return std::nullopt;
   std::optional<uint64_t> size;
-  walk_collection(file, collection, [&](HeapObject object) {
-    if (object.index == index) size = object.size;
+  walk_collection(file, collection, [&](uint64_t object, uint64_t object_size) {
+    if (object == index) size = object_size;
     return !size;
   });
   return size;

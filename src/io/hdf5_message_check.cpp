@@ -1,14 +1,11 @@
 // The contents of object header messages: each field HDF5 1.10 decodes must lie inside its
 // message, and the sizes in them must agree (an attribute's data with its datatype and
 // dataspace, a string's global heap object with its length, a dataset's storage with its shape).
-#include <algorithm>
-
 #include "io/hdf5_structure_walk.hpp"
 
 namespace bottleneck::hdf5::format {
 
 namespace {
-
 
 constexpr unsigned shared_flag = 0x02;
 constexpr int max_rank = 32;            // H5S_MAX_RANK

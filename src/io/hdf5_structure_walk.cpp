@@ -133,14 +133,9 @@ void StructureWalk::read_superblock() {
   superblock.skip(file_signature.size());
   const uint64_t version = superblock.read(1);
   if (version > 3) superblock.damaged("has an unknown version " + std::to_string(version));
-  if (version >= 2) {
-    offset_size_ = static_cast<int>(superblock.read(1));
-    length_size_ = static_cast<int>(superblock.read(1));
-  } else {
-    superblock.skip(4);  // versions of the free-space, root group and shared header formats, reserved
-    offset_size_ = static_cast<int>(superblock.read(1));
-    length_size_ = static_cast<int>(superblock.read(1));
-  }
+  if (version < 2) superblock.skip(4);  // versions of the free-space, root group and shared header formats
+  offset_size_ = static_cast<int>(superblock.read(1));
+  length_size_ = static_cast<int>(superblock.read(1));
   for (int size : {offset_size_, length_size_})
     if (size != 2 && size != 4 && size != 8) superblock.damaged("gives addresses or lengths of " + std::to_string(size) + " bytes");
 
@@ -310,28 +305,34 @@ std::string_view heap_name(const Cursor& heap_data, std::string_view file, uint6
 }  // namespace
 
 // "TREE", node type, level, entries used, two siblings, then 2K+1 keys around 2K children: HDF5
-// reads the whole node, used or not. A group node's keys are offsets of names in the heap.
-void StructureWalk::check_group_node(uint64_t address, int level, const Cursor& heap_data) {
+// reads the whole node, used or not. The cursor is left at the first key.
+StructureWalk::BtreeNode StructureWalk::read_btree_node(uint64_t address, uint64_t type, int level, uint64_t k,
+                                                        uint64_t key_bytes, const char* structure) {
   const uint64_t offset = static_cast<uint64_t>(offset_size_);
-  const uint64_t length = static_cast<uint64_t>(length_size_);
-  const uint64_t size = 8 + 2 * offset + (2 * group_internal_k_ + 1) * length + 2 * group_internal_k_ * offset;
-  Cursor node = at(address, size, "group B-tree node");
+  Cursor node = at(address, 8 + 2 * offset + (2 * k + 1) * key_bytes + 2 * k * offset, structure);
   count_structure(node);
   if (!nodes_seen_.insert(address).second) node.damaged("is reached twice");
   if (node.bytes(4) != "TREE") node.damaged("has no TREE signature");
-  if (node.read(1) != 0) node.damaged("is not a group node");
+  if (node.read(1) != type) node.damaged("is a node of another B-tree");
   const uint64_t node_level = node.read(1);
   if ((level >= 0 && node_level != static_cast<uint64_t>(level)) || node_level > max_btree_level)
     node.damaged("has the wrong level");
   const uint64_t entries = node.read(2);
-  if (entries > 2 * group_internal_k_) node.damaged("holds more entries than it has room for");
+  if (entries > 2 * k) node.damaged("holds more entries than it has room for");
   node.skip(2 * offset);  // siblings
-  for (uint64_t i = 0; i <= entries; ++i) {
-    heap_name(heap_data, file_, read_length(node), node);
-    if (i == entries) break;
-    const uint64_t child = read_address(node);
-    if (node_level > 0)
-      check_group_node(child, static_cast<int>(node_level) - 1, heap_data);
+  return {node, static_cast<int>(node_level), entries};
+}
+
+// A group node's keys are offsets of names in the heap; its children, nodes or symbol nodes.
+void StructureWalk::check_group_node(uint64_t address, int level, const Cursor& heap_data) {
+  BtreeNode node = read_btree_node(address, 0, level, group_internal_k_, static_cast<uint64_t>(length_size_),
+                                   "group B-tree node");
+  for (uint64_t i = 0; i <= node.entries; ++i) {
+    heap_name(heap_data, file_, read_length(node.cursor), node.cursor);
+    if (i == node.entries) break;
+    const uint64_t child = read_address(node.cursor);
+    if (node.level > 0)
+      check_group_node(child, node.level - 1, heap_data);
     else
       check_symbol_node(child, heap_data);
   }
@@ -368,28 +369,15 @@ void StructureWalk::check_symbol_node(uint64_t address, const Cursor& heap_data)
 // A chunked dataset's B-tree: keys of chunk size (4), filter mask (4) and one 8-byte offset per
 // dimension; the children of level 0 are the chunks, each `chunk_bytes` long (unfiltered).
 void StructureWalk::check_chunk_node(uint64_t address, int level, uint64_t dimensions, uint64_t chunk_bytes) {
-  const uint64_t offset = static_cast<uint64_t>(offset_size_);
-  const uint64_t key = 8 + 8 * dimensions;
-  const uint64_t size = 8 + 2 * offset + (2 * chunk_internal_k_ + 1) * key + 2 * chunk_internal_k_ * offset;
-  Cursor node = at(address, size, "chunk B-tree node");
-  count_structure(node);
-  if (!nodes_seen_.insert(address).second) node.damaged("is reached twice");
-  if (node.bytes(4) != "TREE") node.damaged("has no TREE signature");
-  if (node.read(1) != 1) node.damaged("is not a chunk node");
-  const uint64_t node_level = node.read(1);
-  if ((level >= 0 && node_level != static_cast<uint64_t>(level)) || node_level > max_btree_level)
-    node.damaged("has the wrong level");
-  const uint64_t entries = node.read(2);
-  if (entries > 2 * chunk_internal_k_) node.damaged("holds more entries than it has room for");
-  node.skip(2 * offset);
-  for (uint64_t i = 0; i < entries; ++i) {
-    const uint64_t stored_bytes = node.read(4);
-    node.skip(4 + 8 * dimensions);
-    const uint64_t child = read_address(node);
-    if (node_level > 0) {
-      check_chunk_node(child, static_cast<int>(node_level) - 1, dimensions, chunk_bytes);
+  BtreeNode node = read_btree_node(address, 1, level, chunk_internal_k_, 8 + 8 * dimensions, "chunk B-tree node");
+  for (uint64_t i = 0; i < node.entries; ++i) {
+    const uint64_t stored_bytes = node.cursor.read(4);
+    node.cursor.skip(4 + 8 * dimensions);
+    const uint64_t child = read_address(node.cursor);
+    if (node.level > 0) {
+      check_chunk_node(child, node.level - 1, dimensions, chunk_bytes);
     } else {
-      if (stored_bytes != chunk_bytes) node.damaged("holds a chunk of other than its size");
+      if (stored_bytes != chunk_bytes) node.cursor.damaged("holds a chunk of other than its size");
       at(child, chunk_bytes, "chunk");
     }
   }

@@ -102,6 +102,14 @@ private:
                       ObjectFacts& facts);
   void check_symbol_table(uint64_t btree, uint64_t heap);
   std::string child_path(std::string_view name) const;
+  // A version 1 B-tree node of `type` (0 groups, 1 chunks), checked up to its first key.
+  struct BtreeNode {
+    Cursor cursor;
+    int level;
+    uint64_t entries;
+  };
+  BtreeNode read_btree_node(uint64_t address, uint64_t type, int level, uint64_t k, uint64_t key_bytes,
+                            const char* structure);
   void check_group_node(uint64_t address, int level, const Cursor& heap_data);
   void check_symbol_node(uint64_t address, const Cursor& heap_data);
   Cursor check_local_heap(uint64_t address);
